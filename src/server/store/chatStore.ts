@@ -102,6 +102,8 @@ export interface DialogQuery {
   limit: number;
   skip: number;
   types?: DialogType[];
+  /** Only these dialog ids (the SDK fetches one dialog as a list filtered by `_id`). */
+  ids?: string[];
   sortField?: 'last_message_date_sent' | 'created_at' | 'updated_at' | 'name' | '_id';
   sortAscending?: boolean;
 }
@@ -112,6 +114,36 @@ export interface MessageQuery {
   dateSentGt?: number;
   dateSentLt?: number;
   sortAscending?: boolean; // by date_sent then _id; default true
+}
+
+/** Columns `GET /users.json` can filter and order by; dates are unix ms, as in UserRecord. */
+export type UserField =
+  | 'id'
+  | 'login'
+  | 'email'
+  | 'full_name'
+  | 'phone'
+  | 'website'
+  | 'external_user_id'
+  | 'created_at'
+  | 'updated_at'
+  | 'last_request_at';
+
+export type UserFilterOperator = 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne' | 'between' | 'in';
+
+export interface UserFilter {
+  field: UserField;
+  operator: UserFilterOperator;
+  /** One value, two for `between`, any number for `in`. */
+  values: Array<string | number>;
+}
+
+export interface UserQuery {
+  limit: number;
+  skip: number;
+  filters?: UserFilter[];
+  sortField?: UserField; // default id
+  sortAscending?: boolean; // default true
 }
 
 /** A unique field (login, email) is taken. */
@@ -129,12 +161,14 @@ export interface ChatStore {
   findUserByEmail(email: string): UserRecord | undefined;
   verifyPassword(userId: number, password: string): boolean;
   countUsers(): number;
+  listUsers(query: UserQuery): { total: number; items: UserRecord[] };
 
   // sessions
   createSession(appId: number, userId: number, nonce: number, ts: number, ttlMs: number): SessionRecord;
   /** A live session for the token, its expiry slid forward by ttlMs; undefined when unknown or expired. */
   touchSession(token: string, ttlMs: number): SessionRecord | undefined;
   setSessionUser(token: string, userId: number): void;
+  deleteSession(token: string): void;
   /** True when this (appId, nonce, ts) was already used to create a session. */
   nonceSeen(appId: number, nonce: number, ts: number): boolean;
 

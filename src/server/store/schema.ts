@@ -1,0 +1,119 @@
+// The database schema as an append-only list of migrations; PRAGMA user_version records how many
+// have run. Never edit a shipped migration: add a new one, so existing data files upgrade in place.
+import type { SqlDriver } from './driver';
+
+const migrations: string[] = [
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    login TEXT COLLATE NOCASE UNIQUE,
+    email TEXT COLLATE NOCASE UNIQUE,
+    full_name TEXT,
+    phone TEXT,
+    website TEXT,
+    external_user_id INTEGER UNIQUE,
+    facebook_id TEXT,
+    blob_id INTEGER,
+    custom_data TEXT,
+    tags TEXT,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_request_at INTEGER
+  );
+  -- User ids start at 1001 so that a user id is never mistaken for a count or an index (JIDs look like 1001-1@localhost).
+  INSERT INTO sqlite_sequence (name, seq) VALUES ('users', 1000);
+
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    token TEXT NOT NULL UNIQUE,
+    app_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    nonce INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  -- Kept apart from sessions: a destroyed session must not make its nonce reusable.
+  CREATE TABLE used_nonces (
+    app_id INTEGER NOT NULL,
+    nonce INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (app_id, nonce, ts)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE dialogs (
+    id TEXT PRIMARY KEY,
+    type INTEGER NOT NULL CHECK (type IN (1, 2, 3)),
+    owner_id INTEGER NOT NULL,
+    name TEXT,
+    photo TEXT,
+    is_join_required INTEGER NOT NULL DEFAULT 0,
+    data TEXT,
+    -- 'low:high' user ids for a private dialog, NULL otherwise: makes one private dialog per pair a constraint.
+    private_pair TEXT UNIQUE,
+    last_message TEXT,
+    last_message_date_sent INTEGER,
+    last_message_id TEXT,
+    last_message_user_id INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- unread_count is maintained by createMessage/markRead in their transactions, so the dialog list
+  -- reads it instead of scanning messages (the heaviest QuickBlox query otherwise).
+  CREATE TABLE dialog_occupants (
+    dialog_id TEXT NOT NULL REFERENCES dialogs (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    unread_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (dialog_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX dialog_occupants_by_user ON dialog_occupants (user_id, dialog_id);
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    dialog_id TEXT NOT NULL REFERENCES dialogs (id) ON DELETE CASCADE,
+    sender_id INTEGER NOT NULL,
+    recipient_id INTEGER NOT NULL,
+    body TEXT,
+    date_sent INTEGER NOT NULL,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    custom_params TEXT NOT NULL DEFAULT '{}',
+    markable INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX messages_by_dialog ON messages (dialog_id, date_sent, id);
+
+  CREATE TABLE message_reads (
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    PRIMARY KEY (message_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE message_deliveries (
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    PRIMARY KEY (message_id, user_id)
+  ) WITHOUT ROWID;
+  `,
+];
+
+const SCHEMA_VERSION = migrations.length;
+
+/** Brings the database up to SCHEMA_VERSION; refuses a file written by a newer version. */
+export function migrate(db: SqlDriver): void {
+  const version = db.prepare('PRAGMA user_version').get<{ user_version: number }>()?.user_version ?? 0;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `The database has schema version ${version}, newer than this server understands (${SCHEMA_VERSION}). ` +
+        'Update the extension, or use another --data path.',
+    );
+  }
+  for (let next = version; next < SCHEMA_VERSION; next++) {
+    db.transaction(() => {
+      db.exec(migrations[next]);
+      db.exec(`PRAGMA user_version = ${next + 1}`);
+    });
+  }
+}

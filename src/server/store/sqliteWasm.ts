@@ -1,0 +1,98 @@
+// SqlDriver over node-sqlite3-wasm, the one SQLite build that loads unchanged in Node 20, 22, 24
+// and the VS Code extension host (see the storage research). Its quirks are handled here only.
+import { Database, type Statement } from 'node-sqlite3-wasm';
+import type { SqlDriver, SqlParams, SqlRunResult, SqlStatement } from './driver';
+import { acquireInstanceLock, type InstanceLock } from './instanceLock';
+
+export const MEMORY_PATH = ':memory:';
+
+/** Opens (creating when missing) the database at path, or an in-memory one for MEMORY_PATH. */
+export function openSqliteWasm(path: string): SqlDriver {
+  const lock = path === MEMORY_PATH ? undefined : acquireInstanceLock(path);
+  try {
+    return new WasmDriver(new Database(path), lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+class WasmDriver implements SqlDriver {
+  // The library's statements are WASM memory the GC never frees: one per SQL text, finalized in close().
+  private readonly statements = new Map<string, WasmStatement>();
+  private depth = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly lock: InstanceLock | undefined,
+  ) {
+    // EXCLUSIVE must come first: without it this VFS silently keeps the slow rollback journal.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA foreign_keys = ON');
+  }
+
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  prepare(sql: string): SqlStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = new WasmStatement(this.db.prepare(sql));
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  transaction<T>(fn: () => T): T {
+    // Nested calls become savepoints, so a store method can call another one that is atomic itself.
+    const savepoint = `sp${this.depth}`;
+    this.db.exec(this.depth === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+    this.depth++;
+    try {
+      const result = fn();
+      this.depth--;
+      this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
+      return result;
+    } catch (error) {
+      this.depth--;
+      // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); then there is nothing to undo.
+      if (this.db.inTransaction) this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (!this.db.isOpen) return;
+    for (const statement of this.statements.values()) statement.finalize();
+    this.statements.clear();
+    try {
+      this.db.close();
+    } finally {
+      this.lock?.release();
+    }
+  }
+}
+
+class WasmStatement implements SqlStatement {
+  constructor(private readonly statement: Statement) {}
+
+  run(params?: SqlParams): SqlRunResult {
+    const result = this.statement.run(params);
+    return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+  }
+
+  get<Row extends object>(params?: SqlParams): Row | undefined {
+    return (this.statement.get(params) ?? undefined) as Row | undefined;
+  }
+
+  all<Row extends object>(params?: SqlParams): Row[] {
+    return this.statement.all(params) as Row[];
+  }
+
+  finalize(): void {
+    if (!this.statement.isFinalized) this.statement.finalize();
+  }
+}
