@@ -1,0 +1,19 @@
+// Browsers (the SDK in a webview or page) call from another origin: allow what the SDK sends and
+// let it read the token expiry header (spec §1.3).
+import type { ServerResponse } from 'node:http';
+
+export function setCorsHeaders(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'QB-Token-ExpirationDate');
+}
+
+export function answerPreflight(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, PATCH, OPTIONS');
+  res.setHeader(
+    'Access-Control-Allow-Headers',
+    'Content-Type, QB-Token, QB-OS, QB-SDK, QB-Account-Key, Authorization, On-Behalf-Of',
+  );
+  res.setHeader('Access-Control-Max-Age', '86400');
+  res.writeHead(200, { 'Content-Length': '0' });
+  res.end();
+}

@@ -1,0 +1,250 @@
+// ChatService end to end against the local server started in-process (loopback, ports 0, in
+// memory, demo data): sign in as demo user 1, list dialogs and history, and exchange messages with
+// demo user 2 on a second, plain @xmpp/client connection that knows nothing of our code.
+import * as assert from 'node:assert/strict';
+import { client, type Client } from '@xmpp/client';
+import { xml, type Element } from '@xmpp/xml';
+import { ChatService } from '../../src/client/chatService';
+import { localConnectionTarget } from '../../src/client/profile';
+import { userJid } from '../../src/shared/jid';
+import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
+import { stderrLogger } from '../../src/shared/logger';
+import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
+import { newObjectId } from '../../src/shared/objectId';
+import type { ConnectionState, StanzaRecord } from '../../src/shared/protocol';
+import { readExtraParams } from '../../src/shared/stanza';
+import { startLocalServer } from '../../src/server/localServer';
+
+const WAIT_MS = 5000;
+const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
+
+/** Resolves with the first value `take` accepts among events `subscribe` delivers; bounded. */
+function waitFor<T, V>(subscribe: (listener: (value: V) => void) => () => void, take: (value: V) => T | undefined, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`));
+    }, WAIT_MS);
+    const unsubscribe = subscribe((value) => {
+      const result = take(value);
+      if (result === undefined) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(result);
+    });
+  });
+}
+
+/** A plain xmpp.js client, as any third-party app would connect (PLAIN is fine on loopback). */
+async function plainClient(info: LocalServerInfo, user: DemoUser): Promise<Client> {
+  const xmpp = client({
+    service: info.xmpp,
+    domain: info.domain,
+    username: `${user.id}-${info.appId}`,
+    credentials: (authenticate) => authenticate({ username: `${user.id}-${info.appId}`, password: user.password }, 'PLAIN'),
+  });
+  xmpp.on('error', (error) => logger.warn(`plain client: ${error.message}`));
+  xmpp.reconnect.stop();
+  await xmpp.start();
+  await xmpp.send(xml('presence'));
+  return xmpp;
+}
+
+function messages(xmpp: Client) {
+  return (listener: (element: Element) => void) => {
+    const onStanza = (element: Element) => {
+      if (element.is('message')) listener(element);
+    };
+    xmpp.on('stanza', onStanza);
+    return () => void xmpp.removeListener('stanza', onStanza);
+  };
+}
+
+describe('client: ChatService against the local server', function () {
+  this.timeout(20_000);
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let info: LocalServerInfo;
+  let alice: DemoUser;
+  let bob: DemoUser;
+  let service: ChatService;
+  let bobClient: Client | undefined;
+  const records: StanzaRecord[] = [];
+  const states: ConnectionState[] = [];
+  let dialog: QBDialog;
+
+  before(async () => {
+    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    info = server.info;
+    const demo = info.demoUsers ?? [];
+    assert.ok(demo.length >= 2, 'the demo data has two users');
+    [alice, bob] = demo;
+    service = new ChatService({ logger, stanzaLimit: 1000, timeoutMs: WAIT_MS });
+    service.on('stanza', (record) => records.push(record));
+    service.on('state', (state) => states.push(state));
+    await service.connect(localConnectionTarget(info, alice));
+  });
+
+  after(async () => {
+    await bobClient?.stop().catch(() => undefined);
+    await service?.dispose();
+    await server?.close();
+  });
+
+  it('signs in over REST and XMPP', () => {
+    assert.equal(service.state, 'online');
+    assert.equal(service.me?.id, alice.id);
+    assert.deepEqual(states, ['connecting', 'online']);
+  });
+
+  it('lists the dialogs with their last messages', () => {
+    assert.ok(service.dialogs.length > 0, 'dialogs');
+    assert.ok(service.dialogs.some((d) => d.last_message !== null), 'a dialog with a last message');
+    const found = service.dialogs.find((d) => d.type === DialogTypes.private && d.occupants_ids.includes(bob.id));
+    assert.ok(found, `a private dialog with ${bob.login}`);
+    dialog = found;
+  });
+
+  it('loads history oldest first and pages backwards', async () => {
+    const page = await service.loadMessages(dialog._id, { limit: 2 });
+    assert.ok(page.length > 0, 'history');
+    for (let i = 1; i < page.length; i++) assert.ok(page[i - 1].date_sent <= page[i].date_sent, 'oldest first');
+    assert.ok(page.every((m) => m.chat_dialog_id === dialog._id));
+    const oldest = page[0];
+    const older = await service.loadMessages(dialog._id, { limit: 2, before: { dateSent: oldest.date_sent, id: oldest._id } });
+    assert.ok(older.every((m) => !page.some((p) => p._id === m._id)), 'no overlap between pages');
+  });
+
+  it('names users', async () => {
+    const names = await service.userNames([alice.id, bob.id]);
+    assert.deepEqual(names, { [alice.id]: alice.fullName, [bob.id]: bob.fullName });
+  });
+
+  it('delivers sendMessage to the other user with the server-injected extraParams', async () => {
+    bobClient = await plainClient(info, bob);
+    const received = waitFor(messages(bobClient), (m) => (m.getChildText('body') === 'hello bob' ? m : undefined), 'bob to receive');
+    const emitted = waitFor<QBMessage, QBMessage>(
+      (l) => {
+        const d = service.on('message', l);
+        return () => d.dispose();
+      },
+      (m) => (m.message === 'hello bob' ? m : undefined),
+      'the sent message event',
+    );
+    const sent = await service.sendMessage(dialog._id, 'hello bob');
+    assert.equal(sent.sender_id, alice.id);
+    assert.equal(sent.recipient_id, bob.id);
+    assert.equal(sent.chat_dialog_id, dialog._id);
+    assert.equal((await emitted)._id, sent._id);
+
+    const stanza = await received;
+    assert.equal(stanza.attrs.type, 'chat');
+    assert.equal(stanza.attrs.id, sent._id, 'the stanza id is kept');
+    assert.match(stanza.attrs.from ?? '', new RegExp(`^${alice.id}-${info.appId}@${info.domain}(/|$)`));
+    const { params } = readExtraParams(stanza);
+    assert.equal(params.dialog_id, dialog._id);
+    assert.equal(params.message_id, sent._id, 'stored under the stanza id');
+    assert.equal(params.date_sent, String(sent.date_sent), 'stored with our date_sent');
+    assert.equal(params.save_to_history, '1');
+    assert.equal(service.dialogs.find((d) => d._id === dialog._id)?.last_message, 'hello bob');
+    const history = await service.loadMessages(dialog._id, { limit: 5 });
+    const stored = history.filter((m) => m.message === 'hello bob');
+    assert.deepEqual(
+      stored.map((m) => [m._id, m.date_sent, m.sender_id]),
+      [[sent._id, sent.date_sent, alice.id]],
+      'history holds the same message, once',
+    );
+  });
+
+  it('sends to a group dialog over REST (no MUC yet)', async () => {
+    const group = service.dialogs.find((d) => d.type === DialogTypes.group);
+    assert.ok(group, 'the demo group');
+    const sent = await service.sendMessage(group._id, 'hello group');
+    assert.match(sent._id, /^[0-9a-f]{24}$/);
+    assert.equal(sent.chat_dialog_id, group._id);
+    assert.equal(sent.sender_id, alice.id);
+    assert.equal(service.dialogs.find((d) => d._id === group._id)?.last_message, 'hello group');
+    const history = await service.loadMessages(group._id, { limit: 1 });
+    assert.equal(history[0]?._id, sent._id);
+  });
+
+  it('receives a message from the other user as a message event and a dialogs snapshot', async () => {
+    assert.ok(bobClient, 'bob is connected');
+    const id = newObjectId();
+    const event = waitFor<QBMessage, QBMessage>(
+      (l) => {
+        const d = service.on('message', l);
+        return () => d.dispose();
+      },
+      (m) => (m.message === 'hi alice' ? m : undefined),
+      'the received message event',
+    );
+    const snapshot = waitFor<QBDialog, QBDialog[]>(
+      (l) => {
+        const d = service.on('dialogs', l);
+        return () => d.dispose();
+      },
+      (list) => list.find((d) => d._id === dialog._id && d.last_message === 'hi alice'),
+      'a dialogs snapshot with the new last message',
+    );
+    await bobClient.send(
+      xml(
+        'message',
+        { to: userJid(alice.id, info.appId, info.domain), type: 'chat', id },
+        xml('body', {}, 'hi alice'),
+        xml('extraParams', { xmlns: 'jabber:client' }, xml('save_to_history', {}, '1'), xml('dialog_id', {}, dialog._id), xml('mood', {}, 'sunny')),
+      ),
+    );
+    const message = await event;
+    assert.equal(message.sender_id, bob.id);
+    assert.equal(message.recipient_id, alice.id);
+    assert.equal(message.chat_dialog_id, dialog._id);
+    assert.equal(message.mood, 'sunny', 'custom parameters at top level');
+    assert.match(message._id, /^[0-9a-f]{24}$/);
+    const updated = await snapshot;
+    assert.equal(updated.last_message_user_id, bob.id);
+    assert.equal(service.dialogs[0]._id, dialog._id, 'the dialog with the newest message comes first');
+  });
+
+  it('records the stanzas in order, both directions, credentials hidden', () => {
+    assert.ok(records.length > 0);
+    for (let i = 1; i < records.length; i++) assert.ok(records[i].seq > records[i - 1].seq, 'increasing seq');
+    assert.ok(records.some((r) => r.direction === 'in'));
+    assert.ok(records.some((r) => r.direction === 'out'));
+    assert.ok(records.every((r) => r.connection === userJid(alice.id, info.appId, info.domain)));
+    const auth = records.find((r) => r.xml.startsWith('<auth'));
+    assert.equal(auth?.xml, '<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN"><hidden xmlns="xmpp.js"/></auth>');
+    const out = records.find((r) => r.direction === 'out' && r.kind === 'message' && r.xml.includes('hello bob'));
+    const inbound = records.find((r) => r.direction === 'in' && r.kind === 'message' && r.xml.includes('hi alice'));
+    assert.ok(out && inbound && out.seq < inbound.seq);
+    assert.deepEqual(service.stanzas(), records);
+  });
+
+  it('reconnects with a renewed session after the server restarts', async function () {
+    this.timeout(30_000);
+    await bobClient?.stop();
+    bobClient = undefined;
+    const ports = { httpPort: Number(new URL(info.rest).port), xmppPort: Number(new URL(info.xmpp).port) };
+    const reconnecting = waitFor(
+      (l) => {
+        const d = service.on('state', l);
+        return () => d.dispose();
+      },
+      (state: ConnectionState) => (state === 'reconnecting' ? state : undefined),
+      'reconnecting',
+    );
+    await server.close();
+    await reconnecting;
+    // A fresh in-memory store: the old token is unknown there, so the client must sign in again.
+    const online = waitFor(
+      (l) => {
+        const d = service.on('state', l);
+        return () => d.dispose();
+      },
+      (state: ConnectionState) => (state === 'online' ? state : undefined),
+      'online again',
+    );
+    server = await startLocalServer({ host: '127.0.0.1', ...ports, memory: true, demo: true, logger });
+    await online;
+    assert.equal(service.state, 'online');
+  });
+});
