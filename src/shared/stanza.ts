@@ -75,6 +75,13 @@ export function setExtraParam(message: Element, name: string, value: string | nu
   extra.append(xml(name, {}, String(value)));
 }
 
+/** A deep copy, parent detached. ltx 3 has no `Element#clone` (whatever src/types/xmpp.d.ts declares). */
+export function cloneElement(element: Element): Element {
+  const copy = xml(element.name, { ...element.attrs });
+  for (const child of element.children) copy.append(typeof child === 'string' ? child : cloneElement(child));
+  return copy;
+}
+
 /** The stanza kind a console filter groups by. */
 export type StanzaKind = 'message' | 'presence' | 'iq' | 'sm' | 'other';
 

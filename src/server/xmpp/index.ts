@@ -1,0 +1,69 @@
+// The local server's XMPP side: c2s over TCP (the Node SDK) and WebSocket on the REST server's
+// `/ws` (the browser SDK), both feeding one router. Features live in modules/, one per XEP.
+import type { Server } from 'node:http';
+import type { Logger } from '../../shared/logger';
+import type { ChatStore } from '../store/chatStore';
+import { MODULES } from './modules';
+import { Router, type StanzaDebugEvent } from './router';
+import type { StreamContext } from './stream';
+import { LiveStreams } from './transports/liveStreams';
+import { listenTcp } from './transports/tcp';
+import { attachWebSocket } from './transports/websocket';
+
+export type { StanzaDebugEvent, StanzaDecision } from './router';
+
+export interface XmppServerOptions {
+  store: ChatStore;
+  domain: string;
+  appId: number;
+  host: string;
+  /** 0 picks a free port; see XmppServer.tcpPort. */
+  tcpPort: number;
+  /** WebSocket upgrades on path /ws are served on it. */
+  httpServer: Server;
+  logger: Logger;
+  /** Larger stanzas end the stream with <policy-violation/>; default 256 KiB. */
+  maxStanzaBytes?: number;
+}
+
+export interface XmppServer {
+  readonly tcpPort: number;
+  /** What the server decided for each stanza (routed, stored, rejected, …); returns the unsubscribe. */
+  onStanza(listener: (event: StanzaDebugEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_STANZA_BYTES = 256 * 1024;
+
+export async function startXmppServer(options: XmppServerOptions): Promise<XmppServer> {
+  const { store, domain, appId, logger } = options;
+  const maxStanzaBytes = options.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
+  const router = new Router(logger);
+  const host = router.host(domain);
+  for (const load of MODULES) load({ router, host, store, appId, logger });
+
+  const context: StreamContext = { router, store, domain, appId, logger };
+  const streams = new LiveStreams();
+  const tcp = await listenTcp({ host: options.host, port: options.tcpPort, maxStanzaBytes, context, streams });
+  const websocket = attachWebSocket({ httpServer: options.httpServer, maxStanzaBytes, context, streams });
+
+  let closing: Promise<void> | undefined;
+  return {
+    tcpPort: tcp.port,
+    onStanza(listener) {
+      router.debug.on('stanza', listener);
+      return () => router.debug.off('stanza', listener);
+    },
+    close() {
+      closing ??= (async () => {
+        // Stop accepting first, then end the live streams; both listeners finish once those are gone.
+        const stopped = Promise.all([tcp.close(), websocket.close()]);
+        await streams.shutdown();
+        await stopped;
+        router.debug.removeAllListeners();
+        logger.info('xmpp server closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// SASL PLAIN (RFC 4616), the only mechanism offered: QuickBlox clients may log in to chat with their
+// REST session token as the password, which no challenge-response mechanism could check (protocol
+// spec §7.2). The login is `<userId>-<appId>`; node-xmpp-client also sends the bare JID as authzid,
+// Strophe leaves it empty, and both are accepted.
+import type { ChatStore } from '../store/chatStore';
+
+/** Tokens slide 2 h from their last use (protocol spec §2.4); a chat login counts as a use. */
+const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
+
+export type SaslFailure = 'malformed-request' | 'invalid-authzid' | 'not-authorized';
+
+export type SaslOutcome = { ok: true; userId: number } | { ok: false; condition: SaslFailure; text?: string };
+
+export interface SaslRealm {
+  store: ChatStore;
+  appId: number;
+  domain: string;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function authenticatePlain(initialResponse: string, realm: SaslRealm): SaslOutcome {
+  const encoded = initialResponse.trim();
+  if (!encoded || !BASE64.test(encoded)) return { ok: false, condition: 'malformed-request' };
+  const parts = Buffer.from(encoded, 'base64').toString('utf8').split('\0');
+  if (parts.length !== 3) return { ok: false, condition: 'malformed-request' };
+  const [authzid, authcid, password] = parts;
+
+  const login = /^(\d+)-(\d+)$/.exec(authcid);
+  const userId = login ? Number(login[1]) : NaN;
+  // The real server's wording, which apps match on (protocol spec §7.2).
+  const denied: SaslOutcome = { ok: false, condition: 'not-authorized', text: 'Password not verified' };
+  if (!login || Number(login[2]) !== realm.appId || !Number.isSafeInteger(userId)) return denied;
+  if (authzid && authzid !== `${authcid}@${realm.domain}`) return { ok: false, condition: 'invalid-authzid' };
+
+  if (realm.store.verifyPassword(userId, password)) return { ok: true, userId };
+  const session = realm.store.touchSession(password, SESSION_TTL_MS);
+  if (session && session.userId === userId && session.appId === realm.appId) return { ok: true, userId };
+  return denied;
+}

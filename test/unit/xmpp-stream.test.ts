@@ -1,0 +1,363 @@
+// The stream state machine and the modules behind the router, driven through an in-memory framing
+// (no sockets) against the real SQLite store in memory.
+import * as assert from 'node:assert/strict';
+import { xml, type Element } from '@xmpp/xml';
+import { silentLogger } from '../../src/shared/logger';
+import { newObjectId } from '../../src/shared/objectId';
+import { NS, readExtraParams } from '../../src/shared/stanza';
+import type { ChatStore, UserRecord } from '../../src/server/store/chatStore';
+import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
+import { MODULES } from '../../src/server/xmpp/modules';
+import { Router, type StanzaDebugEvent } from '../../src/server/xmpp/router';
+import { XmppStream, type Framing } from '../../src/server/xmpp/stream';
+
+const DOMAIN = 'localhost';
+const APP_ID = 1;
+const PASSWORD = 'secret-1';
+
+class FakeFraming implements Framing {
+  readonly kind = 'tcp';
+  opens = 0;
+  restarts = 0;
+  closed = false;
+  private sent: Element[] = [];
+
+  open(): void {
+    this.opens++;
+  }
+  send(element: Element): void {
+    this.sent.push(element);
+  }
+  restart(): void {
+    this.restarts++;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  /** Everything sent since the last take. */
+  take(): Element[] {
+    return this.sent.splice(0);
+  }
+  one(): Element {
+    const sent = this.take();
+    assert.equal(sent.length, 1, `expected one element, got ${sent.join(' ')}`);
+    return sent[0];
+  }
+}
+
+const plain = (authzid: string, authcid: string, password: string) =>
+  xml('auth', { xmlns: NS.sasl, mechanism: 'PLAIN' }, Buffer.from(`${authzid}\0${authcid}\0${password}`).toString('base64'));
+
+const streamOpen = { to: DOMAIN, version: '1.0' };
+
+describe('xmpp stream', () => {
+  let store: ChatStore;
+  let router: Router;
+  let alice: UserRecord;
+  let bob: UserRecord;
+  let events: StanzaDebugEvent[];
+
+  beforeEach(() => {
+    store = openSqliteChatStore();
+    alice = store.createUser({ login: 'alice', password: PASSWORD });
+    bob = store.createUser({ login: 'bob', password: PASSWORD });
+    router = new Router(silentLogger);
+    const host = router.host(DOMAIN);
+    for (const load of MODULES) load({ router, host, store, appId: APP_ID, logger: silentLogger });
+    events = [];
+    router.debug.on('stanza', (event) => events.push(event));
+  });
+
+  afterEach(() => store.close());
+
+  const login = (user: UserRecord) => `${user.id}-${APP_ID}`;
+  const bare = (user: UserRecord) => `${login(user)}@${DOMAIN}`;
+
+  function connect(): { stream: XmppStream; framing: FakeFraming } {
+    const framing = new FakeFraming();
+    return { stream: new XmppStream(framing, { router, store, domain: DOMAIN, appId: APP_ID, logger: silentLogger }), framing };
+  }
+
+  /** Opens, authenticates, binds and (by default) sends the initial presence; returns the full JID. */
+  function online(user: UserRecord, resource?: string, available = true) {
+    const { stream, framing } = connect();
+    stream.onOpen(streamOpen);
+    stream.onElement(plain('', login(user), PASSWORD));
+    stream.onOpen(streamOpen);
+    stream.onElement(xml('iq', { type: 'set', id: 'bind' }, xml('bind', { xmlns: NS.bind }, resource ? xml('resource', {}, resource) : undefined)));
+    const jid = framing.take().at(-1)?.getChild('bind', NS.bind)?.getChildText('jid') ?? '';
+    if (available) stream.onElement(xml('presence'));
+    return { stream, framing, jid };
+  }
+
+  function streamErrorOf(element: Element): string | undefined {
+    return element.name === 'stream:error' ? element.getChildElements()[0]?.name : undefined;
+  }
+
+  describe('negotiation', () => {
+    it('offers PLAIN only, then bind and session after the restart', () => {
+      const { stream, framing } = connect();
+      stream.onOpen(streamOpen);
+      const mechanisms = framing.one().getChild('mechanisms', NS.sasl);
+      assert.deepEqual(mechanisms?.getChildren('mechanism').map((m) => m.getText()), ['PLAIN']);
+
+      stream.onElement(plain(`${login(alice)}@${DOMAIN}`, login(alice), PASSWORD));
+      assert.ok(framing.one().is('success', NS.sasl));
+      assert.equal(framing.restarts, 1);
+
+      stream.onOpen(streamOpen);
+      const features = framing.one();
+      assert.ok(features.getChild('bind', NS.bind));
+      assert.ok(features.getChild('session', NS.session));
+      assert.equal(framing.opens, 2);
+    });
+
+    it('accepts a live REST session token as the password', () => {
+      const session = store.createSession(APP_ID, alice.id, 1, 1, 60_000);
+      const { stream, framing } = connect();
+      stream.onOpen(streamOpen);
+      framing.take();
+      stream.onElement(plain('', login(alice), session.token));
+      assert.ok(framing.one().is('success', NS.sasl));
+    });
+
+    it('refuses a wrong password, another user\'s token and a foreign authzid', () => {
+      const bobsToken = store.createSession(APP_ID, bob.id, 2, 2, 60_000).token;
+      const { stream, framing } = connect();
+      stream.onOpen(streamOpen);
+      framing.take();
+      for (const [auth, condition] of [
+        [plain('', login(alice), 'wrong'), 'not-authorized'],
+        [plain('', login(alice), bobsToken), 'not-authorized'],
+        [plain('', `${alice.id}-2`, PASSWORD), 'not-authorized'],
+        [plain(bare(bob), login(alice), PASSWORD), 'invalid-authzid'],
+        [xml('auth', { xmlns: NS.sasl, mechanism: 'PLAIN' }, 'not base64!'), 'malformed-request'],
+        [xml('auth', { xmlns: NS.sasl, mechanism: 'SCRAM-SHA-1' }, 'x'), 'invalid-mechanism'],
+      ] as const) {
+        stream.onElement(auth);
+        const failure = framing.one();
+        assert.ok(failure.is('failure', NS.sasl));
+        assert.equal(failure.getChildElements()[0].name, condition);
+      }
+      stream.onElement(plain('', login(alice), 'wrong'));
+      assert.equal(framing.one().getChildText('text'), 'Password not verified');
+      assert.equal(framing.closed, false, 'a failed attempt may be retried');
+    });
+
+    it('ends the stream with <not-authorized/> for a stanza before authentication', () => {
+      const { stream, framing } = connect();
+      stream.onOpen(streamOpen);
+      framing.take();
+      stream.onElement(xml('message', { to: bare(bob), type: 'chat' }, xml('body', {}, 'x')));
+      assert.equal(streamErrorOf(framing.one()), 'not-authorized');
+      assert.ok(framing.closed);
+      assert.ok(stream.closed);
+    });
+
+    it('opens the stream before a <host-unknown/> error', () => {
+      const { stream, framing } = connect();
+      stream.onOpen({ to: 'example.com', version: '1.0' });
+      assert.equal(framing.opens, 1);
+      assert.equal(streamErrorOf(framing.one()), 'host-unknown');
+      assert.ok(framing.closed);
+    });
+
+    it('binds a generated resource, or the requested one, and answers the session iq', () => {
+      const generated = online(alice, undefined, false);
+      assert.match(generated.jid, new RegExp(`^${bare(alice)}/[0-9a-f]{12}$`));
+      const requested = online(alice, 'phone', false);
+      assert.equal(requested.jid, `${bare(alice)}/phone`);
+
+      requested.stream.onElement(xml('iq', { type: 'set', id: 'sess', to: DOMAIN }, xml('session', { xmlns: NS.session })));
+      const result = requested.framing.one();
+      assert.equal(result.attrs.type, 'result');
+      assert.equal(result.attrs.id, 'sess');
+    });
+
+    it('gives a taken resource to the newer stream and ends the older one with <conflict/>', () => {
+      const first = online(alice, 'desk');
+      const second = online(alice, 'desk');
+      assert.equal(streamErrorOf(first.framing.one()), 'conflict');
+      assert.ok(first.framing.closed);
+      assert.equal(router.resource(`${bare(alice)}/desk`)?.id, second.stream.id);
+    });
+
+    it('unbinds on close and answers the client\'s close with its own', () => {
+      const { stream, framing } = online(alice, 'desk');
+      stream.onClose();
+      assert.ok(framing.closed);
+      assert.equal(router.resource(`${bare(alice)}/desk`), undefined);
+    });
+  });
+
+  describe('iq', () => {
+    it('answers the roster with an empty <query/> and the request id', () => {
+      const { stream, framing } = online(alice);
+      stream.onElement(xml('iq', { type: 'get', id: 'abc:getRoster' }, xml('query', { xmlns: NS.roster })));
+      const result = framing.one();
+      assert.equal(result.attrs.id, 'abc:getRoster');
+      assert.equal(result.attrs.type, 'result');
+      assert.ok(result.getChild('query', NS.roster));
+    });
+
+    it('answers ping, carbons enable and disco#info', () => {
+      const { stream, framing, jid } = online(alice);
+      stream.onElement(xml('iq', { type: 'get', id: 'p:ping', to: DOMAIN }, xml('ping', { xmlns: NS.ping })));
+      assert.deepEqual(framing.one().attrs, { type: 'result', id: 'p:ping', from: DOMAIN, to: jid });
+      stream.onElement(xml('iq', { type: 'set', id: 'c:enableCarbons', from: jid }, xml('enable', { xmlns: NS.carbons })));
+      assert.equal(framing.one().attrs.type, 'result');
+      stream.onElement(xml('iq', { type: 'get', id: 'd', to: DOMAIN }, xml('query', { xmlns: NS.discoInfo })));
+      const vars = framing.one().getChild('query', NS.discoInfo)?.getChildren('feature').map((f) => f.attrs.var);
+      assert.deepEqual(vars, [NS.discoInfo, NS.ping].sort());
+    });
+
+    it('answers an unknown request with <service-unavailable/> and ignores unknown results', () => {
+      const { stream, framing } = online(alice);
+      stream.onElement(xml('iq', { type: 'get', id: 'v1', to: DOMAIN }, xml('query', { xmlns: 'jabber:iq:version' })));
+      const error = framing.one();
+      assert.equal(error.attrs.type, 'error');
+      assert.equal(error.attrs.id, 'v1');
+      assert.ok(error.getChild('error')?.getChild('service-unavailable', NS.stanzas));
+      stream.onElement(xml('iq', { type: 'result', id: 'v2', to: DOMAIN }));
+      assert.deepEqual(framing.take(), []);
+    });
+
+    it('ends the stream with <unsupported-stanza-type/> for a non-stanza after bind', () => {
+      const { stream, framing } = online(alice);
+      stream.onElement(xml('enable', { xmlns: NS.sm }));
+      assert.equal(streamErrorOf(framing.one()), 'unsupported-stanza-type');
+    });
+  });
+
+  describe('chat', () => {
+    const chat = (to: string, id: string, ...children: Element[]) => xml('message', { to, type: 'chat', id, from: 'spoofed@x/y' }, ...children);
+    const saved = (...params: [string, string][]) =>
+      xml('extraParams', { xmlns: NS.client }, xml('save_to_history', {}, '1'), ...params.map(([k, v]) => xml(k, {}, v)));
+
+    it('routes to every available resource of the bare JID, from stamped, not stored without save_to_history', () => {
+      const a = online(alice);
+      const b1 = online(bob, 'one');
+      const b2 = online(bob, 'two');
+      online(bob, 'not-available', false);
+      a.stream.onElement(chat(bare(bob), 'm1', xml('body', {}, 'hi')));
+      for (const b of [b1, b2]) {
+        const message = b.framing.one();
+        assert.equal(message.attrs.from, a.jid);
+        assert.equal(message.attrs.id, 'm1');
+        assert.equal(message.getChild('extraParams'), undefined);
+      }
+      assert.equal(store.findPrivateDialog(alice.id, bob.id), undefined);
+    });
+
+    it('routes to the addressed full JID only when that resource is available', () => {
+      const a = online(alice);
+      const b1 = online(bob, 'one');
+      const b2 = online(bob, 'two');
+      a.stream.onElement(chat(`${bare(bob)}/two`, 'm2', xml('body', {}, 'hi')));
+      assert.deepEqual(b1.framing.take(), []);
+      assert.equal(b2.framing.one().attrs.id, 'm2');
+    });
+
+    it('stops routing after unavailable presence', () => {
+      const a = online(alice);
+      const b = online(bob);
+      b.stream.onElement(xml('presence', { type: 'unavailable' }));
+      a.stream.onElement(chat(bare(bob), 'm3', xml('body', {}, 'hi')));
+      assert.deepEqual(b.framing.take(), []);
+      assert.equal(events.at(-1)?.decision, 'dropped-offline');
+    });
+
+    it('stores with the stanza id, keeps a close client date_sent and stamps message_id/date_sent/dialog_id', () => {
+      const a = online(alice);
+      const b = online(bob);
+      const id = newObjectId();
+      const clientTime = Math.floor(Date.now() / 1000) - 3;
+      a.stream.onElement(
+        chat(
+          bare(bob),
+          id,
+          xml('body', {}, 'saved'),
+          xml('markable', { xmlns: NS.markers }),
+          saved(['date_sent', String(clientTime)], ['custom', 'v1']),
+        ),
+      );
+      const { params } = readExtraParams(b.framing.one());
+      const dialog = store.findPrivateDialog(alice.id, bob.id);
+      assert.deepEqual(
+        { id: params.message_id, date: params.date_sent, dialog: params.dialog_id },
+        { id, date: String(clientTime), dialog: dialog?.id },
+      );
+      const stored = store.getMessage(id);
+      assert.equal(stored?.dateSent, clientTime);
+      assert.equal(stored?.markable, true);
+      assert.deepEqual(stored?.customParams, { custom: 'v1' });
+      assert.deepEqual(
+        events.filter((e) => e.direction === 'in' && e.session === a.jid).map((e) => e.decision),
+        ['handled', 'stored', 'routed'],
+      );
+    });
+
+    it('replaces a skewed date_sent and a reused or non-ObjectId stanza id', () => {
+      const a = online(alice);
+      const b = online(bob);
+      const id = newObjectId();
+      const now = Math.floor(Date.now() / 1000);
+      a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'first'), saved(['date_sent', String(now - 3600)])));
+      const first = readExtraParams(b.framing.one()).params;
+      assert.ok(Math.abs(Number(first.date_sent) - now) <= 1);
+      a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'again'), saved()));
+      const second = readExtraParams(b.framing.one()).params;
+      assert.notEqual(second.message_id, id);
+      assert.equal(store.getMessage(second.message_id)?.body, 'again');
+      a.stream.onElement(chat(bare(bob), 'not-an-object-id', xml('body', {}, 'third'), saved()));
+      assert.equal(store.getMessage(readExtraParams(b.framing.one()).params.message_id)?.body, 'third');
+    });
+
+    it('uses the given dialog_id only when the sender is an occupant', () => {
+      const carol = store.createUser({ login: 'carol', password: PASSWORD });
+      const group = store.createDialog({ type: 2, ownerId: alice.id, occupantIds: [bob.id], name: 'g' });
+      const foreign = store.createDialog({ type: 2, ownerId: carol.id, occupantIds: [bob.id], name: 'h' });
+      const a = online(alice);
+      const b = online(bob);
+      a.stream.onElement(chat(bare(bob), 'g1', xml('body', {}, 'in group'), saved(['dialog_id', group.id])));
+      assert.equal(readExtraParams(b.framing.one()).params.dialog_id, group.id);
+      a.stream.onElement(chat(bare(bob), 'g2', xml('body', {}, 'not mine'), saved(['dialog_id', foreign.id])));
+      assert.equal(readExtraParams(b.framing.one()).params.dialog_id, store.findPrivateDialog(alice.id, bob.id)?.id);
+    });
+
+    it('routes chat states and markers without storing them', () => {
+      const a = online(alice);
+      const b = online(bob);
+      a.stream.onElement(chat(bare(bob), 's1', xml('composing', { xmlns: NS.chatStates }), saved()));
+      a.stream.onElement(chat(bare(bob), 's2', xml('received', { xmlns: NS.markers, id: 'x' }), saved()));
+      assert.deepEqual(b.framing.take().map((m) => m.attrs.id), ['s1', 's2']);
+      assert.equal(store.findPrivateDialog(alice.id, bob.id), undefined);
+    });
+
+    it('stores for an offline recipient and reports dropped-offline', () => {
+      const a = online(alice);
+      const id = newObjectId();
+      a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'later'), saved()));
+      assert.deepEqual(events.slice(-2).map((e) => e.decision), ['stored', 'dropped-offline']);
+      assert.equal(store.getMessage(id)?.body, 'later');
+    });
+
+    it('bounces unknown users, foreign domains and malformed JIDs with the original id', () => {
+      const a = online(alice);
+      for (const [to, condition] of [
+        [`424242-${APP_ID}@${DOMAIN}`, 'service-unavailable'],
+        [`${bob.id}-7@${DOMAIN}`, 'service-unavailable'],
+        [`someone@${DOMAIN}`, 'service-unavailable'],
+        [`${bob.id}-${APP_ID}@example.org`, 'remote-server-not-found'],
+        ['@nowhere', 'jid-malformed'],
+      ] as const) {
+        a.stream.onElement(chat(to, `e-${condition}`, xml('body', {}, 'x')));
+        const error = a.framing.one();
+        assert.equal(error.attrs.type, 'error', to);
+        assert.equal(error.attrs.id, `e-${condition}`);
+        assert.equal(error.attrs.to, a.jid);
+        assert.ok(error.getChild('error')?.getChild(condition, NS.stanzas), `${to} → ${error.toString()}`);
+      }
+    });
+  });
+});
