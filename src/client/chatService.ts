@@ -1,0 +1,326 @@
+// The extension host's one chat session: REST for the account, dialogs, history and names; XMPP
+// for live messages; a bounded stanza log for the console. Listeners get snapshots (`dialogs`) and
+// appends (`message`, `stanza`), never internal state to mutate.
+import type { Element } from '@xmpp/xml';
+import { DialogTypes, type QBDialog, type QBMessage, type QBUser } from '../shared/models';
+import { newObjectId } from '../shared/objectId';
+import { silentLogger, type Logger } from '../shared/logger';
+import type { ConnectionState, StanzaRecord } from '../shared/protocol';
+import type { ChatServiceApi, ChatServiceEvents, ConnectionTarget, Disposable, Listener } from './contracts';
+import { opponentOf, privateDialogWith, sortDialogs, withMessage } from './dialogList';
+import { TypedEmitter } from './events';
+import { historyPage, type Cursor } from './history';
+import { messageFromStanza } from './messageFromStanza';
+import { QuickBloxError } from './quickbloxError';
+import { RestClient } from './restClient';
+import { RingBuffer } from './ringBuffer';
+import { SequenceCounter } from './stanzaRecord';
+import { XmppSession } from './xmppSession';
+
+export interface ChatServiceOptions {
+  logger?: Logger;
+  /** Stanzas kept for the console; the oldest are dropped beyond this. Default 5000. */
+  stanzaLimit?: number;
+  /** REST and XMPP timeouts. Default 15 s. */
+  timeoutMs?: number;
+}
+
+/** What one `connect` builds before it knows the user; closed as a unit. */
+interface ConnectionParts {
+  rest: RestClient;
+  xmpp: XmppSession | undefined;
+  subscriptions: Disposable[];
+}
+
+/** A connect that got as far as a user; replaced wholesale by the next connect. */
+interface Connection extends ConnectionParts {
+  me: QBUser;
+}
+
+const DEFAULT_PAGE = 50;
+/** Ids of messages already emitted, so a REST send echoed back over XMPP is not shown twice. */
+const SEEN_IDS_LIMIT = 2000;
+
+export class ChatService implements ChatServiceApi {
+  private readonly events: TypedEmitter<ChatServiceEvents>;
+  private readonly log: Logger;
+  private readonly ring: RingBuffer<StanzaRecord>;
+  private readonly sequence = new SequenceCounter();
+  private readonly names = new Map<number, string>();
+  private readonly seenIds = new Set<string>();
+  private readonly timeoutMs: number;
+  private connection: Connection | undefined;
+  private dialogList: QBDialog[] = [];
+  private currentState: ConnectionState = 'offline';
+  /** Bumped by every connect/disconnect so late results of an abandoned connect are ignored. */
+  private generation = 0;
+
+  constructor(options: ChatServiceOptions = {}) {
+    this.log = options.logger ?? silentLogger;
+    this.ring = new RingBuffer(options.stanzaLimit ?? 5000);
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.events = new TypedEmitter((error, event) => this.log.error(`chat service ${String(event)} listener failed: ${String(error)}`));
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  get me(): QBUser | undefined {
+    return this.connection?.me;
+  }
+
+  get dialogs(): readonly QBDialog[] {
+    return this.dialogList;
+  }
+
+  on<E extends keyof ChatServiceEvents>(event: E, listener: Listener<ChatServiceEvents[E]>): Disposable {
+    return this.events.on(event, listener);
+  }
+
+  async connect(target: ConnectionTarget): Promise<void> {
+    await this.disconnect();
+    const generation = this.generation;
+    this.setState('connecting');
+    const parts: ConnectionParts = { rest: new RestClient({ ...target, timeoutMs: this.timeoutMs }), xmpp: undefined, subscriptions: [] };
+    try {
+      const me = await this.authenticate(parts.rest, target);
+      this.abandonIfStale(generation);
+      this.connection = Object.assign(parts, { me });
+      this.names.set(me.id, displayName(me));
+      await this.refreshDialogs();
+      this.abandonIfStale(generation);
+      const xmpp = new XmppSession({
+        service: target.chatService,
+        domain: target.chatDomain,
+        userId: me.id,
+        appId: target.appId,
+        password: () => this.chatPassword(parts.rest, target),
+        logger: this.log,
+        timeoutMs: this.timeoutMs,
+        sequence: this.sequence,
+      });
+      parts.xmpp = xmpp;
+      parts.subscriptions.push(
+        xmpp.on('stanza', (record) => this.onStanza(record)),
+        xmpp.on('message', (element) => this.onMessageStanza(element)),
+        xmpp.on('state', (state, detail) => this.onXmppState(state, detail)),
+      );
+      await xmpp.start();
+      this.abandonIfStale(generation);
+    } catch (error) {
+      await closeConnection(parts);
+      if (generation === this.generation) {
+        this.connection = undefined;
+        this.dialogList = [];
+        this.events.emit('dialogs', []);
+        this.setState('error', error instanceof Error ? error.message : String(error));
+      }
+      throw error;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.generation++;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    await closeConnection(connection);
+    this.dialogList = [];
+    this.seenIds.clear();
+    // The next connect may be another application or server, where these ids mean other users.
+    this.names.clear();
+    this.events.emit('dialogs', []);
+    this.setState('offline');
+  }
+
+  async refreshDialogs(): Promise<QBDialog[]> {
+    const { rest } = this.requireConnection();
+    const generation = this.generation;
+    const list = await rest.listDialogs({ limit: 100, sort_desc: 'updated_at' });
+    // A list from a connection that has been replaced meanwhile must not overwrite the new one.
+    if (generation === this.generation) this.publishDialogs(list.items);
+    return this.dialogList;
+  }
+
+  async loadMessages(dialogId: string, options: { limit?: number; before?: Cursor } = {}): Promise<QBMessage[]> {
+    const { rest } = this.requireConnection();
+    const limit = options.limit ?? DEFAULT_PAGE;
+    return historyPage(
+      async ({ limit, skip, dateSentAtMost }) => {
+        const date_sent = dateSentAtMost === undefined ? undefined : { lte: dateSentAtMost };
+        const page = await rest.listMessages({ chat_dialog_id: dialogId, limit, skip, sort_desc: 'date_sent', date_sent });
+        return page.items;
+      },
+      limit,
+      options.before,
+    );
+  }
+
+  async sendMessage(dialogId: string, text: string): Promise<QBMessage> {
+    const { rest, xmpp, me } = this.requireConnection();
+    const dialog = this.dialogList.find((d) => d._id === dialogId) ?? (await rest.getDialog(dialogId));
+    if (!dialog) throw new Error(`dialog ${dialogId} not found; refresh the dialog list`);
+    let message: QBMessage | undefined;
+    if (dialog.type === DialogTypes.private) {
+      const opponent = opponentOf(dialog, me.id);
+      if (opponent === undefined) throw new Error(`private dialog ${dialogId} has no opponent`);
+      if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
+      // The stanza id (an ObjectId) and our date_sent are what the server stores (it keeps a
+      // plausible client clock), so this live copy matches the one history returns later.
+      const now = Date.now();
+      const sent = await xmpp.sendChat(opponent, {
+        id: newObjectId(now),
+        body: text,
+        extraParams: { save_to_history: 1, dialog_id: dialogId, date_sent: Math.floor(now / 1000) },
+      });
+      message = messageFromStanza(sent, { myUserId: me.id });
+    } else {
+      // Group dialogs need MUC (join the room, then `groupchat`), which the local server does not
+      // have yet; REST create with send_to_chat=1 stores the message and lets the server deliver it
+      // to the occupants over XMPP. Switch to XMPP groupchat once MUC exists.
+      message = await rest.createMessage({ chat_dialog_id: dialogId, message: text, send_to_chat: 1 });
+    }
+    if (!message) throw new Error('the sent stanza could not be read back as a message');
+    this.acceptMessage(message);
+    return message;
+  }
+
+  async userNames(ids: number[]): Promise<Record<number, string>> {
+    const missing = [...new Set(ids)].filter((id) => !this.names.has(id));
+    const rest = this.connection?.rest;
+    if (missing.length > 0 && rest) {
+      try {
+        for (const user of await rest.getUsers(missing)) this.names.set(user.id, displayName(user));
+      } catch (error) {
+        this.log.warn(`user names: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const result: Record<number, string> = {};
+    // Unknown ids are answered but not cached, so a user created later still gets a name.
+    for (const id of ids) result[id] = this.names.get(id) ?? `User ${id}`;
+    return result;
+  }
+
+  stanzas(): StanzaRecord[] {
+    return this.ring.toArray();
+  }
+
+  clearStanzas(): void {
+    this.ring.clear();
+  }
+
+  async dispose(): Promise<void> {
+    await this.disconnect();
+    this.events.clear();
+    this.ring.clear();
+  }
+
+  private async authenticate(rest: RestClient, target: ConnectionTarget): Promise<QBUser> {
+    if (rest.usesApiKey) {
+      // No session in API-key mode: act on behalf of the user (chat then signs in with the password).
+      const me = await rest.getUserByLogin(target.login);
+      rest.actAs(me.id);
+      return me;
+    }
+    await rest.createSession();
+    return rest.login({ login: target.login, password: target.password });
+  }
+
+  /**
+   * The session token as chat password. Tokens expire 2 h after the last REST call, and an XMPP
+   * session can outlive that; so before each (re)authentication the token is touched, and
+   * replaced by a new session when the server no longer knows it.
+   */
+  private async chatPassword(rest: RestClient, target: ConnectionTarget): Promise<string> {
+    if (rest.usesApiKey) return target.password;
+    try {
+      await rest.getSession();
+    } catch (error) {
+      if (!(error instanceof QuickBloxError && error.status === 401)) throw error;
+      await this.authenticate(rest, target);
+    }
+    const token = rest.sessionToken;
+    if (!token) throw new Error('the REST session has no token');
+    return token;
+  }
+
+  private onXmppState(state: ConnectionState, detail: string | undefined): void {
+    const wasReconnecting = this.currentState === 'reconnecting';
+    this.setState(state, detail);
+    if (state === 'online' && wasReconnecting) {
+      // Messages that arrived while we were away are only in the history: refresh the last messages.
+      this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs after reconnect: ${String(error)}`));
+    }
+  }
+
+  private onStanza(record: StanzaRecord): void {
+    this.ring.push(record);
+    this.events.emit('stanza', record);
+  }
+
+  private onMessageStanza(element: Element): void {
+    const me = this.connection?.me;
+    if (!me) return;
+    if (element.attrs.type === 'error') {
+      this.log.warn(`message ${element.attrs.id ?? ''} bounced: ${element.getChild('error')?.toString() ?? 'no detail'}`);
+      return;
+    }
+    const message = messageFromStanza(element, { myUserId: me.id });
+    if (!message) return;
+    if (!message.chat_dialog_id) {
+      // 1:1 from a client that left out dialog_id (the server should have added it): our dialog with the sender.
+      message.chat_dialog_id = privateDialogWith(this.dialogList, message.sender_id)?._id ?? '';
+    }
+    this.acceptMessage(message);
+    if (!this.dialogList.some((d) => d._id === message.chat_dialog_id)) {
+      // A dialog someone just created with us: fetch the list so the tree shows it.
+      this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs: ${String(error)}`));
+    }
+  }
+
+  /** Emits a message once and moves its dialog's last_message. */
+  private acceptMessage(message: QBMessage): void {
+    if (this.seenIds.has(message._id)) return;
+    this.seenIds.add(message._id);
+    if (this.seenIds.size > SEEN_IDS_LIMIT) this.seenIds.delete(this.seenIds.values().next().value as string);
+    this.events.emit('message', message);
+    const me = this.connection?.me;
+    const index = this.dialogList.findIndex((d) => d._id === message.chat_dialog_id);
+    if (!me || index === -1) return;
+    const next = [...this.dialogList];
+    next[index] = withMessage(next[index], message, me.id);
+    this.publishDialogs(next);
+  }
+
+  private publishDialogs(dialogs: readonly QBDialog[]): void {
+    this.dialogList = sortDialogs(dialogs);
+    this.events.emit('dialogs', [...this.dialogList]);
+  }
+
+  private requireConnection(): Connection {
+    if (!this.connection) throw new Error('not connected; connect to a QuickBlox application first');
+    return this.connection;
+  }
+
+  private abandonIfStale(generation: number): void {
+    if (generation !== this.generation) throw new Error('connect was superseded by another connect or disconnect');
+  }
+
+  private setState(state: ConnectionState, detail?: string): void {
+    if (state === this.currentState && detail === undefined) return;
+    this.currentState = state;
+    this.events.emit('state', state, detail);
+  }
+}
+
+function displayName(user: QBUser): string {
+  return user.full_name || user.login || `User ${user.id}`;
+}
+
+/** Safe to call twice (a disconnect during connect, then connect's own cleanup). */
+async function closeConnection(parts: ConnectionParts): Promise<void> {
+  for (const s of parts.subscriptions.splice(0)) s.dispose();
+  await parts.xmpp?.stop();
+  await parts.rest.close();
+}

@@ -1,0 +1,216 @@
+// The QuickBlox REST calls the workbench needs, on one undici Agent that `close()` releases.
+// Requests are shaped like the JS SDK's (form bodies for session/login, JSON for message create,
+// GET parameters in the query) so the local server and the cloud treat us like any SDK client.
+import { randomInt } from 'node:crypto';
+import { Agent, request } from 'undici';
+import type { QBDialog, QBDialogList, QBMessage, QBMessageList, QBSession, QBUser } from '../shared/models';
+import { signSessionParams } from '../shared/signature';
+import { encodeQuery, restUrl, type QueryParams } from './query';
+import { QuickBloxError, adviceFor, describeErrors, isErrorBody } from './quickbloxError';
+
+export interface RestClientOptions {
+  /** REST base, e.g. `http://127.0.0.1:8080/`. */
+  apiEndpoint: string;
+  appId: number;
+  /** Signed sessions (the SDK way): auth key + secret. */
+  authKey?: string;
+  authSecret?: string;
+  /** Server-to-server mode: `Authorization: ApiKey …`, acting for a user via `On-Behalf-Of`. */
+  apiKey?: string;
+  /** Connect, headers and body timeout of every request. */
+  timeoutMs?: number;
+}
+
+export interface Credentials {
+  login: string;
+  password: string;
+}
+
+export interface DialogListQuery {
+  limit?: number;
+  skip?: number;
+  sort_desc?: string;
+}
+
+export interface MessageListQuery {
+  chat_dialog_id: string;
+  limit?: number;
+  skip?: number;
+  sort_desc?: string;
+  sort_asc?: string;
+  /** Operators on the unix-seconds send time, e.g. `{ lte: 1700000000 }` → `date_sent[lte]=1700000000`. */
+  date_sent?: Partial<Record<'lt' | 'lte' | 'gt' | 'gte', number>>;
+}
+
+/** `POST /chat/Message.json`; extra keys are custom parameters. */
+export interface NewRestMessage {
+  chat_dialog_id: string;
+  message: string;
+  /** 1: also deliver over XMPP to the occupants. */
+  send_to_chat?: 0 | 1;
+  markable?: 0 | 1;
+  [custom: string]: unknown;
+}
+
+interface UserListResponse {
+  items: { user: QBUser }[];
+}
+
+const SUCCESS = new Set([200, 201, 202]); // the SDK treats anything else as an error (spec §1.5)
+const USERS_PER_PAGE = 100;
+
+type Body = { form: QueryParams } | { json: unknown };
+
+export class RestClient {
+  private readonly agent: Agent;
+  private token: string | undefined;
+  private onBehalfOf: number | undefined;
+
+  constructor(private readonly options: RestClientOptions) {
+    const timeout = options.timeoutMs ?? 15_000;
+    this.agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
+  }
+
+  get sessionToken(): string | undefined {
+    return this.token;
+  }
+
+  get usesApiKey(): boolean {
+    return this.options.apiKey !== undefined && this.options.authSecret === undefined;
+  }
+
+  /** `POST /session.json`, signed per spec §2.1; with `user`, a user session in one call. */
+  async createSession(user?: Credentials): Promise<QBSession> {
+    const { appId, authKey, authSecret } = this.options;
+    if (authKey === undefined || authSecret === undefined) {
+      throw new Error('createSession needs the application auth key and auth secret');
+    }
+    const params = {
+      application_id: appId,
+      auth_key: authKey,
+      nonce: randomInt(1, 100_000_000),
+      timestamp: Math.floor(Date.now() / 1000),
+      ...(user && { user: { login: user.login, password: user.password } }),
+    };
+    const form: QueryParams = { ...params, signature: signSessionParams(params, authSecret) };
+    const { session } = await this.call<{ session: QBSession }>('POST', 'session', { form });
+    this.token = session.token;
+    return session;
+  }
+
+  /** API-key mode: subsequent calls act as this user. */
+  actAs(userId: number): void {
+    this.onBehalfOf = userId;
+  }
+
+  /** `POST /login.json`: upgrades the current (application) session to this user. */
+  async login(credentials: Credentials): Promise<QBUser> {
+    const { user } = await this.call<{ user: QBUser }>('POST', 'login', { form: { ...credentials } });
+    return user;
+  }
+
+  async getSession(): Promise<QBSession> {
+    const { session } = await this.call<{ session: QBSession }>('GET', 'session');
+    return session;
+  }
+
+  listDialogs(query: DialogListQuery = {}): Promise<QBDialogList> {
+    return this.call<QBDialogList>('GET', 'chat/Dialog', undefined, { ...query });
+  }
+
+  /** One dialog, fetched the way the SDK does it (a list filtered by `_id`). */
+  async getDialog(dialogId: string): Promise<QBDialog | undefined> {
+    const list = await this.call<QBDialogList>('GET', 'chat/Dialog', undefined, { _id: dialogId });
+    return list.items.find((d) => d._id === dialogId);
+  }
+
+  listMessages(query: MessageListQuery): Promise<QBMessageList> {
+    const { date_sent, ...rest } = query;
+    return this.call<QBMessageList>('GET', 'chat/Message', undefined, { ...rest, date_sent: definedOnly(date_sent) });
+  }
+
+  createMessage(message: NewRestMessage): Promise<QBMessage> {
+    return this.call<QBMessage>('POST', 'chat/Message', { json: message });
+  }
+
+  /** Users by id, `filter[]=number id in …`, paged by 100 ids. */
+  async getUsers(ids: readonly number[]): Promise<QBUser[]> {
+    const unique = [...new Set(ids)];
+    const users: QBUser[] = [];
+    for (let i = 0; i < unique.length; i += USERS_PER_PAGE) {
+      const chunk = unique.slice(i, i + USERS_PER_PAGE);
+      const filter = [`number id in ${chunk.join(',')}`];
+      const page = await this.call<UserListResponse>('GET', 'users', undefined, { filter, per_page: USERS_PER_PAGE });
+      users.push(...page.items.map((item) => item.user));
+    }
+    return users;
+  }
+
+  async getUserByLogin(login: string): Promise<QBUser> {
+    const { user } = await this.call<{ user: QBUser }>('GET', 'users/by_login', undefined, { login });
+    return user;
+  }
+
+  /** Idempotent: drops the token and closes the agent's sockets. */
+  async close(): Promise<void> {
+    this.token = undefined;
+    if (!this.agent.closed) await this.agent.close();
+  }
+
+  private headers(body: Body | undefined): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body && 'form' in body) headers['content-type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
+    if (body && 'json' in body) headers['content-type'] = 'application/json; charset=utf-8';
+    if (this.token) headers['qb-token'] = this.token;
+    if (this.usesApiKey) headers.authorization = `ApiKey ${this.options.apiKey}`;
+    if (this.usesApiKey && this.onBehalfOf !== undefined) headers['on-behalf-of'] = String(this.onBehalfOf);
+    return headers;
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: Body, query?: QueryParams): Promise<T> {
+    // The SDK appends `?` to every GET, even without parameters (spec §1.4).
+    const search = method === 'GET' ? `?${encodeQuery(query ?? {})}` : '';
+    const described = `${method} /${path}.json${search}`;
+    const payload = body === undefined ? undefined : 'form' in body ? encodeQuery(body.form) : JSON.stringify(body.json);
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(restUrl(this.options.apiEndpoint, path) + search, {
+        method,
+        headers: this.headers(body),
+        body: payload,
+        dispatcher: this.agent,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new QuickBloxError(0, described, undefined, `${described} to ${this.options.apiEndpoint}: ${adviceFor(0)} (${reason})`, { cause });
+    }
+    const parsed = parseJson(text);
+    if (!SUCCESS.has(status)) {
+      const errorBody = isErrorBody(parsed) ? parsed : undefined;
+      const detail = describeErrors(errorBody) || text.slice(0, 200);
+      throw new QuickBloxError(status, described, errorBody, `${described} → ${status}: ${adviceFor(status)}${detail ? ` (${detail})` : ''}`);
+    }
+    if (parsed === undefined) {
+      throw new QuickBloxError(status, described, undefined, `${described} → ${status}: the response is not JSON (${text.slice(0, 200)})`);
+    }
+    // The server's JSON is trusted to match the QuickBlox model it claims; checked at the UI edges.
+    return parsed as T;
+  }
+}
+
+function definedOnly(ops: MessageListQuery['date_sent']): Record<string, number> | undefined {
+  if (!ops) return undefined;
+  const entries = Object.entries(ops).filter((e): e is [string, number] => e[1] !== undefined);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

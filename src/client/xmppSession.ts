@@ -1,0 +1,222 @@
+// One user's XMPP connection on @xmpp/client: connects as `<userId>-<appId>@<domain>`, fetches
+// the roster and sends `<presence/>` (the QuickBlox SDK's post-auth sequence, spec §7.3), reports
+// its state, reconnects with backoff and reports every stanza both ways as a StanzaRecord.
+//
+// Stanzas are captured from the 'element' (in) and 'send' (out) events. xmpp.js 0.14 has no raw
+// 'input'/'output' events any more (its own @xmpp/debug hooks the same two events), and parsed
+// elements give exactly one record per stanza whatever the TCP chunking was. The price: the XML
+// is re-serialized (attribute quoting may differ from the wire; the stream header is not shown).
+import { client, type Client, type CredentialsHandler } from '@xmpp/client';
+import { xml, type Element } from '@xmpp/xml';
+import type { QBAttachment } from '../shared/models';
+import { userJid } from '../shared/jid';
+import type { Logger } from '../shared/logger';
+import type { ConnectionState, StanzaRecord } from '../shared/protocol';
+import { NS, extraParamsElement } from '../shared/stanza';
+import type { Disposable, Listener } from './contracts';
+import { TypedEmitter } from './events';
+import { SequenceCounter, stanzaRecord } from './stanzaRecord';
+
+export interface XmppSessionOptions {
+  /** `xmpp://host:port`, `xmpps://…`, `ws://…/ws` or `wss://…`. */
+  service: string;
+  domain: string;
+  userId: number;
+  appId: number;
+  /**
+   * The chat password, asked for at every authentication (reconnects included): the QuickBlox
+   * session token, which may have expired and been renewed since the last one, or the user's
+   * password (the server accepts either).
+   */
+  password: () => Promise<string>;
+  logger: Logger;
+  /** Bound on connecting and on each iq; default 15 s. */
+  timeoutMs?: number;
+  /** Longest wait between reconnect attempts; default 30 s (1 s, 2 s, 4 s … up to this). */
+  maxReconnectDelayMs?: number;
+  /** Shared numbering, so records keep increasing across reconnects and new sessions. */
+  sequence?: SequenceCounter;
+}
+
+export interface XmppSessionEvents {
+  state: [state: ConnectionState, detail?: string];
+  stanza: [record: StanzaRecord];
+  /** Every received `<message>` stanza; the listener decides which ones are chat. */
+  message: [element: Element];
+}
+
+export interface OutgoingChat {
+  /** Stanza id; QuickBlox clients use a new ObjectId. */
+  id: string;
+  body: string;
+  extraParams: Record<string, string | number>;
+  attachments?: QBAttachment[];
+}
+
+const FIRST_RECONNECT_DELAY_MS = 1000;
+
+export class XmppSession {
+  /** The bare JID, which is also the `connection` of every record. */
+  readonly connection: string;
+  private readonly events: TypedEmitter<XmppSessionEvents>;
+  private readonly xmpp: Client;
+  private readonly sequence: SequenceCounter;
+  private readonly timeoutMs: number;
+  private currentState: ConnectionState = 'offline';
+  private wasOnline = false;
+  private stopping = false;
+
+  constructor(private readonly options: XmppSessionOptions) {
+    this.connection = userJid(options.userId, options.appId, options.domain);
+    this.sequence = options.sequence ?? new SequenceCounter();
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.events = new TypedEmitter((error, event) => options.logger.error(`xmpp ${String(event)} listener failed: ${String(error)}`));
+    this.xmpp = client({
+      service: options.service,
+      domain: options.domain,
+      username: `${options.userId}-${options.appId}`,
+      credentials: this.authenticate,
+      timeout: Math.min(this.timeoutMs, 5000),
+    });
+    this.wire();
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  on<E extends keyof XmppSessionEvents>(event: E, listener: Listener<XmppSessionEvents[E]>): Disposable {
+    return this.events.on(event, listener);
+  }
+
+  /** Resolves once online with roster fetched and presence sent; on failure stops and rejects. */
+  async start(): Promise<void> {
+    this.setState('connecting');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no XMPP session with ${this.options.service} within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      await Promise.race([this.xmpp.start(), timeout]);
+      // 'online' already ran afterOnline for a reconnect; the first time we wait for it here so
+      // that start() resolves only when the session can actually chat.
+      await Promise.race([this.afterOnline(), timeout]);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      // Without this the library's reconnect would keep retrying a connection the caller gave up on.
+      await this.shutdown();
+      this.setState('error', detail);
+      throw new Error(`XMPP connection to ${this.options.service} as ${this.connection} failed: ${detail}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a `type="chat"` message to a user's bare JID, shaped like the SDK's (spec §7.5). */
+  async sendChat(toUserId: number, chat: OutgoingChat): Promise<Element> {
+    if (this.currentState !== 'online') throw new Error(`chat is ${this.currentState}; reconnect before sending`);
+    const { appId, domain } = this.options;
+    const message = xml(
+      'message',
+      { to: userJid(toUserId, appId, domain), type: 'chat', id: chat.id },
+      xml('body', {}, chat.body),
+      xml('markable', { xmlns: NS.markers }),
+      extraParamsElement(chat.extraParams, chat.attachments),
+    );
+    await this.xmpp.send(message);
+    return message;
+  }
+
+  /** Closes the stream for good (no reconnect); listeners stay until their Disposables go. */
+  async stop(): Promise<void> {
+    await this.shutdown();
+    this.setState('offline');
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.xmpp.reconnect.stop();
+    if (this.xmpp.status === 'offline') return;
+    try {
+      await this.xmpp.stop();
+    } catch (error) {
+      this.options.logger.debug(`xmpp stop: ${String(error)}`);
+    }
+  }
+
+  private wire(): void {
+    const { xmpp, options } = this;
+    xmpp.on('element', (element) => this.record(element, 'in'));
+    xmpp.on('send', (element) => this.record(element, 'out'));
+    xmpp.on('stanza', (element) => {
+      if (element.is('message')) this.events.emit('message', element);
+    });
+    xmpp.on('error', (error) => {
+      options.logger.warn(`xmpp ${this.connection}: ${error.message}`);
+      if (this.wasOnline && !this.stopping) this.setState('reconnecting', error.message);
+    });
+    xmpp.on('status', (status) => {
+      options.logger.debug(`xmpp ${this.connection}: ${status}`);
+      if (status === 'disconnect' && this.wasOnline && !this.stopping) this.setState('reconnecting');
+    });
+    xmpp.on('online', () => {
+      xmpp.reconnect.delay = FIRST_RECONNECT_DELAY_MS;
+      if (this.wasOnline) {
+        this.afterOnline().catch((error: unknown) => options.logger.warn(`xmpp after reconnect: ${String(error)}`));
+      }
+    });
+    // The library retries after a fixed `delay`; doubling it on each attempt gives the backoff.
+    xmpp.reconnect.delay = FIRST_RECONNECT_DELAY_MS;
+    xmpp.reconnect.on('reconnecting', () => {
+      xmpp.reconnect.delay = Math.min(xmpp.reconnect.delay * 2, options.maxReconnectDelayMs ?? 30_000);
+    });
+  }
+
+  /** Roster then presence, as the SDK does; a roster failure is logged, not fatal. */
+  private async afterOnline(): Promise<void> {
+    try {
+      await this.xmpp.iqCaller.get(xml('query', { xmlns: NS.roster }), undefined, this.timeoutMs);
+    } catch (error) {
+      this.options.logger.warn(`xmpp roster: ${String(error)}`);
+    }
+    await this.xmpp.send(xml('presence'));
+    this.wasOnline = true;
+    this.setState('online');
+  }
+
+  private record(element: Element, direction: StanzaRecord['direction']): void {
+    this.events.emit('stanza', stanzaRecord(element, direction, this.connection, this.sequence.next()));
+  }
+
+  private setState(state: ConnectionState, detail?: string): void {
+    if (state === this.currentState && detail === undefined) return;
+    this.currentState = state;
+    this.events.emit('state', state, detail);
+  }
+
+  /**
+   * xmpp.js refuses PLAIN on an unencrypted stream. QuickBlox offers PLAIN only, because the
+   * "password" may be a session token that no SCRAM exchange could verify; so PLAIN is used when
+   * the stream is TLS or the server is on this machine (the local server), and never in the clear
+   * to another host.
+   */
+  private readonly authenticate: CredentialsHandler = async (authenticate, mechanisms, _fast, entity) => {
+    const plainAllowed = entity.isSecure() || isLoopbackService(this.options.service);
+    const mechanism = plainAllowed && mechanisms.includes('PLAIN') ? 'PLAIN' : mechanisms.find((m) => m !== 'PLAIN');
+    if (!mechanism) {
+      throw new Error(`${this.options.service} offers only PLAIN over an unencrypted connection; use xmpps:// or wss://`);
+    }
+    const password = await this.options.password();
+    await authenticate({ username: `${this.options.userId}-${this.options.appId}`, password }, mechanism);
+  };
+}
+
+export function isLoopbackService(service: string): boolean {
+  let host: string;
+  try {
+    host = new URL(service).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
