@@ -7,7 +7,6 @@
 // A webview that was hidden and shown again says 'ready' again and gets a fresh snapshot, never a
 // backlog of deltas.
 import type { QBAttachment, QBDialog, QBMessage } from './models';
-import type { StanzaKind } from './stanza';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'error';
 
@@ -66,6 +65,9 @@ export interface ConversationRequests {
 }
 
 // ---- stanza console ----
+
+/** The stanza kind a console filter groups by. */
+export type StanzaKind = 'message' | 'presence' | 'iq' | 'sm' | 'other';
 
 export interface StanzaRecord {
   seq: number;

@@ -3,6 +3,7 @@
 // with one text node each, and attachments as `<attachment …attributes/>` (protocol spec §7.5).
 import { xml, type Element } from '@xmpp/xml';
 import type { QBAttachment } from './models';
+import type { StanzaKind } from './protocol';
 
 export const NS = {
   client: 'jabber:client',
@@ -81,9 +82,6 @@ export function cloneElement(element: Element): Element {
   for (const child of element.children) copy.append(typeof child === 'string' ? child : cloneElement(child));
   return copy;
 }
-
-/** The stanza kind a console filter groups by. */
-export type StanzaKind = 'message' | 'presence' | 'iq' | 'sm' | 'other';
 
 export function stanzaKind(element: Element): StanzaKind {
   if (element.name === 'message' || element.name === 'presence' || element.name === 'iq') return element.name;

@@ -30,7 +30,6 @@ declare module '@xmpp/xml' {
     root(): Element;
     append(...nodes: Node[]): void;
     remove(el: Element | string, xmlns?: string): Element;
-    clone(): Element;
     toString(): string;
   }
 
@@ -63,12 +62,30 @@ declare module '@xmpp/client' {
     bare(): JID;
   }
 
+  /** What `authenticate` (the `done` of @xmpp/sasl and @xmpp/sasl2) accepts. */
+  export interface SaslCredentials {
+    username?: string;
+    password?: string;
+  }
+
+  /**
+   * `credentials` as a function replaces the library's mechanism choice (client/lib/createOnAuthenticate.js):
+   * it gets the offered mechanisms the library supports, in its priority order, and must call `authenticate`.
+   */
+  export type CredentialsHandler = (
+    authenticate: (credentials: SaslCredentials, mechanism: string, userAgent?: Element) => Promise<void>,
+    mechanisms: string[],
+    fast: unknown,
+    entity: Client,
+  ) => Promise<void>;
+
   export interface ClientOptions {
     service: string;
     domain?: string;
     resource?: string;
     username?: string;
     password?: string;
+    credentials?: CredentialsHandler;
     lang?: string;
     timeout?: number;
   }
@@ -101,6 +118,8 @@ declare module '@xmpp/client' {
     status: Status;
     iqCaller: IqCaller;
     reconnect: Reconnect;
+    /** True once the socket is TLS (xmpps://, wss:// or after STARTTLS). */
+    isSecure(): boolean;
     start(): Promise<JID>;
     stop(): Promise<void>;
     send(...elements: Element[]): Promise<void>;
@@ -109,7 +128,6 @@ declare module '@xmpp/client' {
     on(event: 'offline', listener: () => void): this;
     on(event: 'status', listener: (status: Status) => void): this;
     on(event: 'error', listener: (error: Error) => void): this;
-    on(event: 'input' | 'output', listener: (data: string) => void): this;
   }
 
   export function client(options: ClientOptions): Client;
