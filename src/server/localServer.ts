@@ -7,7 +7,7 @@ import { LOCAL_DEFAULTS, type LocalServerInfo } from '../shared/localServer';
 import { silentLogger, type Logger } from '../shared/logger';
 import { seedDemo } from './demo';
 import { createRestHandler } from './rest';
-import type { ChatStore } from './store/chatStore';
+import { SESSION_TTL_MS, type ChatStore } from './store/chatStore';
 import { openSqliteChatStore } from './store/sqliteChatStore';
 import { startXmppServer, type XmppServer } from './xmpp';
 
@@ -36,8 +36,6 @@ export interface RunningLocalServer {
   close(): Promise<void>;
 }
 
-/** A session lives this long after its last use (spec §2.4). */
-const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<RunningLocalServer> {

@@ -32,6 +32,9 @@ export interface NewUser {
   tags?: string;
 }
 
+/** A session token lives this long after its last use, REST or chat login (protocol spec §2.4). */
+export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
+
 export interface SessionRecord {
   id: number;
   token: string;

@@ -2,10 +2,7 @@
 // REST session token as the password, which no challenge-response mechanism could check (protocol
 // spec §7.2). The login is `<userId>-<appId>`; node-xmpp-client also sends the bare JID as authzid,
 // Strophe leaves it empty, and both are accepted.
-import type { ChatStore } from '../store/chatStore';
-
-/** Tokens slide 2 h from their last use (protocol spec §2.4); a chat login counts as a use. */
-const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
+import { SESSION_TTL_MS, type ChatStore } from '../store/chatStore';
 
 export type SaslFailure = 'malformed-request' | 'invalid-authzid' | 'not-authorized';
 
