@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { ALICE, BOB, DIALOG_ID, ME, message, messages, snapshot } from './fixtures';
+import { Harness, until, type WebviewPage } from './harness';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const LIST = '.conv-list';
+const INPUT = '.qb-textarea textarea';
+
+describe('conversation webview (chromium)', function () {
+  const harness = new Harness();
+  let view: WebviewPage;
+
+  before(async () => harness.start());
+  after(async () => harness.stop());
+  afterEach(async function () {
+    if (!view) return;
+    assert.deepEqual(view.errors, [], 'no page errors');
+    assert.deepEqual(view.dialogs, [], 'no dialogs');
+    assert.deepEqual(await view.unexpectedViolations(), [], 'no CSP violations');
+    await view.close();
+  });
+
+  async function openWith(snap = snapshot(), state?: unknown): Promise<WebviewPage> {
+    view = await harness.open('conversation', state);
+    await until(async () => ((await view.host()).posted.length > 0 ? true : undefined), 'ready');
+    await view.notify('snapshot', snap);
+    await view.page.locator('.msg').first().waitFor();
+    await view.settle();
+    return view;
+  }
+
+  it('says ready first and renders the history with sender names, bodies and chips', async () => {
+    const history = [
+      message(1, { sender_id: ALICE, message: 'Hi there' }),
+      message(2, { sender_id: ME, message: 'Hello Alice\nsecond line' }),
+      message(3, {
+        sender_id: BOB,
+        message: 'see attached',
+        attachments: [
+          { type: 'image', id: '4f1c2a' },
+          { type: 'file', url: 'https://example.com/report.pdf' },
+        ],
+        priority: 'high',
+        meta: { n: 1 },
+      }),
+      message(4, { sender_id: 4242, message: 'who am I?' }),
+    ];
+    await openWith(snapshot({ messages: history }));
+
+    assert.deepEqual((await view.host()).posted[0], { kind: 'ready' });
+    assert.equal(await view.page.locator('.conv-title').textContent(), 'Team chat');
+    assert.equal(await view.page.locator('.conv-type').textContent(), 'Group');
+    assert.equal(await view.page.locator('.qb-badge').textContent(), 'online');
+    assert.deepEqual(await view.page.locator('.msg-sender').allTextContents(), ['Alice', 'You', 'Bob', 'User 4242']);
+    assert.deepEqual(await view.page.locator('.msg-body').allTextContents(), [
+      'Hi there',
+      'Hello Alice\nsecond line',
+      'see attached',
+      'who am I?',
+    ]);
+    assert.deepEqual(await view.page.locator('.msg[data-id="m000003"] .qb-chip').allTextContents(), [
+      'image 4f1c2a',
+      'file https://example.com/report.pdf',
+      'priority=high',
+      'meta={"n":1}',
+    ]);
+    assert.equal(await view.page.locator('.msg-time').first().textContent(), '2024-05-01 12:00');
+    await view.screenshot('conversation.png');
+  });
+
+  it('Enter sends the text, Shift+Enter adds a newline, and a successful send clears the box', async () => {
+    await openWith(snapshot({ messages: [message(1)] }));
+    const input = view.page.locator(INPUT);
+    await input.click();
+    await input.pressSequentially('hello');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('world');
+    await view.settle();
+    assert.deepEqual(await view.requests('send'), [], 'Shift+Enter did not send');
+    assert.equal(await input.inputValue(), 'hello\nworld');
+
+    await input.press('Enter');
+    const send = await view.waitForRequest('send');
+    assert.deepEqual(send.params, { text: 'hello\nworld' });
+    assert.equal(await input.inputValue(), 'hello\nworld', 'kept until the host accepts it');
+    await view.reply(send.seq ?? -1, { id: 'm999' });
+    await until(async () => ((await input.inputValue()) === '' ? true : undefined), 'composer cleared');
+  });
+
+  it('shows a failed send inline and keeps the text', async () => {
+    await openWith(snapshot({ messages: [message(1)] }));
+    const input = view.page.locator(INPUT);
+    await input.fill('will fail');
+    await input.press('Enter');
+    const send = await view.waitForRequest('send');
+    await view.replyError(send.seq ?? -1, 'not connected to chat');
+    await view.page.locator('.conv-error:has-text("not connected")').waitFor();
+    assert.equal(await view.page.locator('.conv-error').textContent(), 'Not sent: not connected to chat');
+    assert.equal(await input.inputValue(), 'will fail');
+  });
+
+  it('disables the composer while offline and follows connection notifications', async () => {
+    await openWith(snapshot({ messages: [message(1)], connection: 'offline' }));
+    assert.equal(await view.page.locator(INPUT).isDisabled(), true);
+    await view.notify('connection', { state: 'online' });
+    await until(async () => ((await view.page.locator(INPUT).isDisabled()) ? undefined : true), 'enabled');
+    assert.equal(await view.page.locator('.qb-badge').textContent(), 'online');
+    await view.notify('connection', { state: 'reconnecting', detail: 'socket closed' });
+    await until(async () => ((await view.page.locator(INPUT).isDisabled()) ? true : undefined), 'disabled');
+    assert.equal(await view.page.locator('.qb-badge').getAttribute('title'), 'socket closed');
+  });
+
+  it('shows hostile text literally: no <img>, no dialog', async () => {
+    await openWith(
+      snapshot({
+        dialog: { ...snapshot().dialog, name: HOSTILE },
+        names: { [ALICE]: HOSTILE },
+        messages: [
+          message(1, { sender_id: ALICE, message: HOSTILE, attachments: [{ type: HOSTILE, url: 'javascript:alert(2)' }] }),
+          message(2, { [HOSTILE]: HOSTILE }),
+        ],
+      }),
+    );
+    await view.page.waitForTimeout(300);
+    assert.equal(await view.page.locator('.msg-body').first().textContent(), HOSTILE);
+    assert.equal(await view.page.locator('.msg-sender').first().textContent(), HOSTILE);
+    assert.equal(await view.page.locator('.conv-title').textContent(), HOSTILE);
+    assert.equal(await view.page.locator('img').count(), 0);
+    assert.equal(await view.page.locator('[onerror]').count(), 0);
+  });
+
+  it('keeps the DOM small with 10,000 messages and starts at the newest', async () => {
+    await openWith(snapshot({ messages: messages(0, 10_000) }));
+    const nodes = await view.nodeCount();
+    const rows = await view.page.locator('.msg').count();
+    assert.ok(nodes < 1500, `DOM has ${nodes} nodes`);
+    assert.ok(rows < 100, `${rows} rows rendered`);
+    assert.equal(await view.page.locator('.msg[data-id="m009999"]').isVisible(), true, 'newest visible');
+    const m = await view.scrollMetrics(LIST);
+    assert.ok(m.height - m.top - m.client < 2, 'scrolled to the bottom');
+
+    // Scrolling through the middle keeps it small too.
+    await view.scrollTo(LIST, Math.floor(m.height / 2));
+    await view.settle();
+    assert.ok((await view.nodeCount()) < 1500);
+    await view.screenshot('conversation-10k-middle.png');
+  });
+
+  it('appends live messages once, following the bottom only when already there', async () => {
+    await openWith(snapshot({ messages: messages(0, 200) }));
+    await view.notify('messages', { messages: [message(200), message(199)] });
+    await view.page.locator('.msg[data-id="m000200"]').waitFor();
+    await view.settle();
+    assert.equal(await view.page.locator('.msg[data-id="m000199"]').count(), 1, 'deduplicated by _id');
+    let m = await view.scrollMetrics(LIST);
+    assert.ok(m.height - m.top - m.client < 2, 'followed to the bottom');
+
+    await view.scrollTo(LIST, 1000);
+    await view.settle();
+    const before = await view.scrollMetrics(LIST);
+    await view.notify('messages', { messages: [message(201)] });
+    await view.settle();
+    m = await view.scrollMetrics(LIST);
+    assert.equal(Math.round(m.top), Math.round(before.top), 'stayed in place while reading history');
+    assert.ok(m.height > before.height);
+  });
+
+  it('scrolling to the top asks for older messages and prepends them without moving the view', async () => {
+    await openWith(snapshot({ messages: messages(1000, 300), hasMore: true }));
+    assert.deepEqual(await view.requests('loadOlder'), [], 'not at the top yet');
+    await view.scrollTo(LIST, 0);
+    const request = await view.waitForRequest('loadOlder');
+    assert.deepEqual(request.params, { beforeDateSent: message(1000).date_sent, beforeId: 'm001000' });
+    await view.settle();
+    const anchor = view.page.locator('.msg[data-id="m001000"]');
+    const y0 = (await anchor.boundingBox())?.y;
+    assert.equal(await view.page.locator('.conv-notice').textContent(), 'Loading older messages…');
+    await view.screenshot('conversation-loading-older.png');
+
+    await view.reply(request.seq ?? -1, { messages: messages(900, 100), hasMore: false });
+    await view.settle();
+    await view.settle();
+    const y1 = (await anchor.boundingBox())?.y;
+    assert.ok(y0 !== undefined && y1 !== undefined && Math.abs(y1 - y0) < 2, `anchor row moved ${y0} → ${y1}`);
+    await view.scrollTo(LIST, 0);
+    await view.page.locator('.msg[data-id="m000900"]').waitFor();
+    await view.settle();
+    assert.equal((await view.requests('loadOlder')).length, 1, 'hasMore=false stops paging');
+  });
+
+  it('restores dialog, draft and scroll position after a reload', async () => {
+    const snap = snapshot({ messages: messages(0, 500) });
+    await openWith(snap);
+    await view.scrollTo(LIST, 4321);
+    await view.settle();
+    await view.page.locator(INPUT).fill('half-written reply');
+    await view.settle();
+    const firstVisible = await view.page.evaluate<string>(
+      `(() => { const list = document.querySelector('.conv-list').getBoundingClientRect();
+        return [...document.querySelectorAll('.msg')].find((r) => r.getBoundingClientRect().bottom > list.top).dataset.id; })()`,
+    );
+    const states = (await view.host()).states;
+    const saved = states[states.length - 1];
+    assert.ok(saved && typeof saved === 'object');
+    assert.equal((saved as { dialogId: string }).dialogId, DIALOG_ID);
+    assert.equal((saved as { draft: string }).draft, 'half-written reply');
+    await view.close();
+
+    await openWith(snap, saved);
+    assert.equal(await view.page.locator(INPUT).inputValue(), 'half-written reply');
+    const reloadedFirst = await view.page.evaluate<string>(
+      `(() => { const list = document.querySelector('.conv-list').getBoundingClientRect();
+        return [...document.querySelectorAll('.msg')].find((r) => r.getBoundingClientRect().bottom > list.top).dataset.id; })()`,
+    );
+    assert.equal(reloadedFirst, firstVisible);
+    const after = (await view.host()).states;
+    assert.deepEqual(after[after.length - 1], saved, 'the restored position is what gets saved again');
+  });
+
+  it('is keyboard reachable: the list and the composer take focus', async () => {
+    await openWith(snapshot({ messages: messages(0, 50) }));
+    assert.equal(
+      await view.page.evaluate<boolean>("document.activeElement === document.querySelector('.qb-textarea')"),
+      true,
+      'composer focused on open',
+    );
+    await view.page.keyboard.press('Shift+Tab');
+    assert.equal(await view.page.evaluate<string>('document.activeElement.className'), 'conv-list');
+    const before = await view.scrollMetrics(LIST);
+    await view.page.keyboard.press('PageUp');
+    await until(async () => ((await view.scrollMetrics(LIST)).top < before.top ? true : undefined), 'PageUp scrolls');
+  });
+
+  it('runs the toolkit under the host CSP with adopted stylesheets', async () => {
+    await openWith(snapshot({ messages: [message(1)] }));
+    const probe = await view.page.evaluate<{ sheets: number; background: string; hasShadow: boolean }>(
+      `(() => { const button = document.querySelector('.qb-button');
+        return { hasShadow: !!button.shadowRoot, sheets: button.shadowRoot.adoptedStyleSheets.length,
+                 background: getComputedStyle(button).backgroundColor }; })()`,
+    );
+    assert.equal(probe.hasShadow, true);
+    assert.ok(probe.sheets > 0, 'component styles arrive as adopted stylesheets');
+    assert.equal(probe.background, 'rgb(0, 120, 212)', 'button takes --vscode-button-background');
+
+    // Control: the CSP is live, so an inline <style> of ours would have been reported.
+    const before = (await view.host()).violations.length;
+    await view.page.evaluate("document.head.append(Object.assign(document.createElement('style'), { textContent: 'p{}' }))");
+    await until(async () => ((await view.host()).violations.length > before ? true : undefined), 'a violation');
+    await until(async () => (view.errors.length > 0 ? true : undefined), 'the console report');
+    await view.page.evaluate('window.__host.violations.length = 0');
+    view.errors.length = 0;
+  });
+});

@@ -1,0 +1,84 @@
+// The message box: Enter sends, Shift+Enter is a newline, nothing can be sent while offline, and a
+// failed send keeps the text and says why right below it.
+import { el } from '../common/dom';
+import { errorText } from '../common/rpc';
+import { createButton } from '../components/button';
+import { createTextArea } from '../components/textArea';
+
+export interface ComposerOptions {
+  /** Resolves once the host accepted the message; rejects with the reason otherwise. */
+  send(text: string): Promise<void>;
+  onDraftChange(draft: string): void;
+}
+
+export interface ComposerHandle {
+  element: HTMLElement;
+  setOnline(online: boolean): void;
+  draft(): string;
+  setDraft(text: string): void;
+  focus(): void;
+}
+
+const ONLINE_HINT = 'Message (Enter to send, Shift+Enter for a new line)';
+const OFFLINE_HINT = 'Offline: messages can be sent once connected';
+
+export function createComposer(options: ComposerOptions): ComposerHandle {
+  let online = false;
+  let sending = false;
+  const error = el('div', { className: 'conv-error', attrs: { role: 'alert' } });
+  const input = createTextArea({
+    ariaLabel: 'Message',
+    placeholder: OFFLINE_HINT,
+    rows: 2,
+    onInput: (value) => options.onDraftChange(value),
+    onKeyDown(event) {
+      // isComposing: Enter that confirms an IME composition is not a send.
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+      event.preventDefault();
+      void submit();
+    },
+  });
+  const button = createButton({ label: 'Send', onClick: () => void submit() });
+
+  function refresh(): void {
+    input.setDisabled(!online);
+    input.setPlaceholder(online ? ONLINE_HINT : OFFLINE_HINT);
+    button.setDisabled(!online || sending);
+  }
+
+  async function submit(): Promise<void> {
+    const text = input.value();
+    if (!online || sending || text.trim() === '') return;
+    sending = true;
+    error.textContent = '';
+    refresh();
+    try {
+      await options.send(text);
+      // The user may have kept typing while the request was in flight; keep what is new.
+      if (input.value() === text) {
+        input.setValue('');
+        options.onDraftChange('');
+      }
+    } catch (failure) {
+      error.textContent = `Not sent: ${errorText(failure)}`;
+    } finally {
+      sending = false;
+      refresh();
+    }
+  }
+
+  refresh();
+  const row = el('div', { className: 'conv-composer-row' }, [input.element, button.element]);
+  return {
+    element: el('footer', { className: 'conv-composer' }, [row, error]),
+    setOnline(next) {
+      online = next;
+      refresh();
+    },
+    draft: () => input.value(),
+    setDraft(text) {
+      input.setValue(text);
+    },
+    focus: () => input.focus(),
+  };
+}

@@ -1,0 +1,90 @@
+// The conversation panel: wires the header, the timeline and the composer to the host protocol and
+// keeps dialog id, draft and scroll position in the webview state across reloads.
+import type {
+  ConnectionState,
+  ConversationNotifications,
+  ConversationRequests,
+  ConversationSnapshot,
+} from '../../src/shared/protocol';
+import type { QBMessage } from '../../src/shared/models';
+import { appRoot, el } from '../common/dom';
+import { connectRpc } from '../common/rpc';
+import { BOTTOM, type ScrollAnchor } from '../common/virtualList';
+import { loadState, saveState } from '../common/vscodeApi';
+import { createComposer } from './composer';
+import { createHeader } from './header';
+import { type ConversationState, isConversationState } from './state';
+import { Timeline } from './timeline';
+
+/** State from before a reload; used once, by the first snapshot of the same dialog. */
+let restored = loadState(isConversationState);
+let dialogId: string | undefined;
+let lastSaved = '';
+
+const header = createHeader();
+const notice = el('div', { className: 'conv-notice', attrs: { role: 'status' } });
+const viewport = el('div', {
+  className: 'conv-list',
+  attrs: { tabindex: 0, role: 'log', 'aria-label': 'Messages' },
+});
+const timeline = new Timeline({
+  viewport,
+  loadOlder: (oldest: QBMessage) =>
+    rpc.request('loadOlder', { beforeDateSent: oldest.date_sent, beforeId: oldest._id }),
+  onNotice: (text) => {
+    notice.textContent = text;
+  },
+  onRendered: persist,
+});
+const composer = createComposer({
+  send: async (text) => {
+    await rpc.request('send', { text });
+  },
+  onDraftChange: persist,
+});
+// The notice floats over the top of the list so showing it never shifts the rows under the reader.
+const main = el('main', { className: 'conv-main' }, [viewport, notice]);
+appRoot().append(header.element, main, composer.element);
+
+function persist(): void {
+  if (dialogId === undefined) return;
+  const state: ConversationState = { dialogId, draft: composer.draft(), anchor: timeline.anchor() };
+  // Scrolling renders every frame; only write when something actually changed.
+  const text = JSON.stringify(state);
+  if (text === lastSaved) return;
+  lastSaved = text;
+  saveState(state);
+}
+
+function showConnection(state: ConnectionState, detail?: string): void {
+  header.showConnection(state, detail);
+  composer.setOnline(state === 'online');
+}
+
+function onSnapshot(snapshot: ConversationSnapshot): void {
+  const id = snapshot.dialog._id;
+  let anchor: ScrollAnchor = BOTTOM;
+  if (id === dialogId) {
+    // A fresh snapshot of the dialog on screen (e.g. after a reconnect): stay where the user is.
+    anchor = timeline.anchor();
+  } else if (restored?.dialogId === id) {
+    anchor = restored.anchor;
+    composer.setDraft(restored.draft);
+  } else if (dialogId !== undefined) {
+    composer.setDraft('');
+  }
+  const first = dialogId === undefined;
+  restored = undefined;
+  dialogId = id;
+  header.showDialog(snapshot.dialog, { myUserId: snapshot.myUserId, names: snapshot.names });
+  showConnection(snapshot.connection);
+  timeline.show(snapshot, anchor);
+  if (first) composer.focus();
+  persist();
+}
+
+const rpc = connectRpc<ConversationRequests, ConversationNotifications>({
+  snapshot: onSnapshot,
+  messages: ({ messages }) => timeline.appendLive(messages),
+  connection: ({ state, detail }) => showConnection(state, detail),
+});

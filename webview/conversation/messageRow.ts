@@ -1,0 +1,38 @@
+// One message as a list row. Everything from the message goes in as text.
+import type { QBMessage } from '../../src/shared/models';
+import { el } from '../common/dom';
+import { messageTime } from '../common/time';
+import { createChip } from '../components/chip';
+import { attachmentLabel, customParamLabels } from './messageParts';
+
+export interface People {
+  myUserId: number;
+  names: Record<number, string>;
+}
+
+export function senderName(people: People, userId: number): string {
+  if (userId === people.myUserId) return 'You';
+  return people.names[userId] ?? `User ${userId}`;
+}
+
+export function renderMessage(message: QBMessage, people: People): HTMLElement {
+  const mine = message.sender_id === people.myUserId;
+  // QuickBlox date_sent is in seconds.
+  const sent = new Date(message.date_sent * 1000);
+  const meta = el('div', { className: 'msg-meta' }, [
+    el('span', { className: 'msg-sender', text: senderName(people, message.sender_id) }),
+    el('time', {
+      className: 'msg-time',
+      text: messageTime(sent.getTime()),
+      attrs: { datetime: sent.toISOString(), title: sent.toLocaleString() },
+    }),
+  ]);
+  const parts: Node[] = [meta];
+  if (message.message) parts.push(el('div', { className: 'msg-body', text: message.message }));
+  const chips = [
+    ...message.attachments.map(attachmentLabel).map((l) => createChip(l.text, l.title)),
+    ...customParamLabels(message).map((l) => createChip(l.text, l.title)),
+  ];
+  if (chips.length > 0) parts.push(el('div', { className: 'msg-chips' }, chips));
+  return el('div', { className: mine ? 'msg msg-mine' : 'msg', attrs: { 'data-id': message._id } }, parts);
+}

@@ -1,0 +1,94 @@
+// The message list: history from the snapshot, live messages (deduplicated by _id, following the
+// bottom only if the user was already there) and older pages fetched when the top comes into view.
+import type { ConversationSnapshot } from '../../src/shared/protocol';
+import type { QBMessage } from '../../src/shared/models';
+import { errorText } from '../common/rpc';
+import { type ScrollAnchor, VirtualList } from '../common/virtualList';
+import { type People, renderMessage } from './messageRow';
+
+export interface OlderPage {
+  messages: QBMessage[];
+  hasMore: boolean;
+}
+
+export interface TimelineOptions {
+  viewport: HTMLElement;
+  loadOlder(oldest: QBMessage): Promise<OlderPage>;
+  /** Loading and paging errors, for a status line; '' clears it. */
+  onNotice(text: string): void;
+  onRendered(): void;
+}
+
+const ESTIMATED_ROW_PX = 56;
+const NEAR_TOP_PX = 200;
+
+export class Timeline {
+  private readonly list: VirtualList<QBMessage>;
+  private readonly ids = new Set<string>();
+  private people: People = { myUserId: -1, names: {} };
+  private hasMore = false;
+  private loading = false;
+  /** Bumped per snapshot so a page requested for an older snapshot is dropped. */
+  private generation = 0;
+
+  constructor(private readonly options: TimelineOptions) {
+    this.list = new VirtualList<QBMessage>({
+      viewport: options.viewport,
+      key: (message) => message._id,
+      render: (message) => renderMessage(message, this.people),
+      estimatedRowHeight: ESTIMATED_ROW_PX,
+      onRendered: () => {
+        this.maybeLoadOlder();
+        options.onRendered();
+      },
+    });
+  }
+
+  show(snapshot: ConversationSnapshot, anchor: ScrollAnchor): void {
+    this.generation++;
+    this.loading = false;
+    this.people = { myUserId: snapshot.myUserId, names: snapshot.names };
+    this.hasMore = snapshot.hasMore;
+    this.ids.clear();
+    this.list.setItems(this.fresh(snapshot.messages), anchor);
+  }
+
+  appendLive(messages: readonly QBMessage[]): void {
+    this.list.append(this.fresh(messages), this.list.isAtBottom());
+  }
+
+  anchor(): ScrollAnchor {
+    return this.list.anchor();
+  }
+
+  /** Drops messages already shown and records the rest as shown. */
+  private fresh(messages: readonly QBMessage[]): QBMessage[] {
+    const result = messages.filter((m) => !this.ids.has(m._id));
+    for (const m of result) this.ids.add(m._id);
+    return result;
+  }
+
+  private maybeLoadOlder(): void {
+    const oldest = this.list.first();
+    if (!this.hasMore || this.loading || !oldest || !this.list.isNearTop(NEAR_TOP_PX)) return;
+    this.loading = true;
+    const generation = this.generation;
+    this.options.onNotice('Loading older messages…');
+    this.options.loadOlder(oldest).then(
+      (page) => {
+        if (generation !== this.generation) return;
+        const older = this.fresh(page.messages);
+        // A page with nothing new would be asked for again on every scroll at the top.
+        this.hasMore = page.hasMore && older.length > 0;
+        this.list.prepend(older);
+        this.loading = false;
+        this.options.onNotice('');
+      },
+      (error: unknown) => {
+        if (generation !== this.generation) return;
+        this.loading = false;
+        this.options.onNotice(`Could not load older messages: ${errorText(error)}`);
+      },
+    );
+  }
+}
