@@ -20,10 +20,11 @@ const common = {
   legalComments: 'none',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// ws loads these optional native speed-ups inside try/catch; leaving them out keeps the bundles addon-free.
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['bufferutil', 'utf-8-validate'] };
 
 const builds = {
-  extension: [{ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }],
+  extension: [{ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...node.external, 'vscode'] }],
   server: [{ ...node, entryPoints: ['src/server/cli.ts'], outfile: 'dist/server.js' }],
   webview: [
     {

@@ -1,0 +1,74 @@
+// Entry point: wiring only. Nothing here touches the network or starts a process: the first look
+// at the Dialogs view (or the Connect command) does, so activation stays in the milliseconds.
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { ChatService } from './client/chatService';
+import { registerCommands } from './ui/commands';
+import { ConnectionController } from './ui/connection';
+import { trackConnectionContext } from './ui/connectionContext';
+import { ConversationPanels } from './ui/conversationPanel';
+import { DialogLabels } from './ui/dialogLabels';
+import { DialogsTree } from './ui/dialogsTree';
+import { CONVERSATION_VIEW_TYPE, STANZA_CONSOLE_VIEW_TYPE } from './ui/ids';
+import { readSettings } from './ui/settings';
+import { StanzaConsole } from './ui/stanzaConsole';
+import { ConnectionStatusBar } from './ui/statusBar';
+import type { QuickBloxTestApi } from './ui/testApi';
+
+/** What `deactivate` must finish before the host goes: disposables cannot be awaited. */
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
+  const started = performance.now();
+  const logger = vscode.window.createOutputChannel('QuickBlox', { log: true });
+  const service = new ChatService({ logger, stanzaLimit: readSettings().stanzaBufferSize });
+  const connection = new ConnectionController(service, context, logger);
+  const labels = new DialogLabels(service);
+  const dialogsTree = new DialogsTree(service, labels, logger, () => connection.ensureConnected());
+  const conversations = new ConversationPanels({
+    service,
+    labels,
+    ensureConnected: () => connection.ensureConnected(),
+    extensionUri: context.extensionUri,
+    logger,
+  });
+  const stanzaConsole = new StanzaConsole(service, context.extensionUri, logger);
+
+  // Disposed in this order: what listens to the service first, then the service, the server it
+  // talks to, and last the log everyone writes to.
+  context.subscriptions.push(
+    ...registerCommands({ service, connection, conversations, stanzaConsole, labels, logger }),
+    vscode.window.registerWebviewPanelSerializer(CONVERSATION_VIEW_TYPE, conversations),
+    vscode.window.registerWebviewPanelSerializer(STANZA_CONSOLE_VIEW_TYPE, stanzaConsole),
+    trackConnectionContext(service),
+    new ConnectionStatusBar(service),
+    stanzaConsole,
+    conversations,
+    dialogsTree,
+    labels,
+    { dispose: () => void service.dispose() },
+    connection,
+    logger,
+  );
+
+  shutdown = async () => {
+    // Sign out cleanly while the server is still there, then stop the server we started.
+    await service.disconnect().catch((error: unknown) => logger.warn(`Disconnect on shutdown failed: ${String(error)}`));
+    await connection.stopEmbedded();
+  };
+
+  const activationMs = performance.now() - started;
+  logger.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    service,
+    dialogsTree,
+    localServerInfo: () => connection.localServerInfo(),
+    conversationPanels: () => conversations.list(),
+    activationMs,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+  shutdown = undefined;
+}

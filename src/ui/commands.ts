@@ -1,0 +1,116 @@
+// Every command the product contributes, registered in one place. Commands that a later slice
+// builds say so plainly instead of failing or doing nothing.
+import * as vscode from 'vscode';
+import type { ChatServiceApi } from '../client/contracts';
+import type { QBDialog } from '../shared/models';
+import type { ConnectionController } from './connection';
+import type { ConversationPanels } from './conversationPanel';
+import type { DialogLabels } from './dialogLabels';
+import { errorMessage } from './errors';
+import { Commands, DIALOGS_VIEW_ID } from './ids';
+import type { StanzaConsole } from './stanzaConsole';
+
+export interface CommandDeps {
+  service: ChatServiceApi;
+  connection: ConnectionController;
+  conversations: ConversationPanels;
+  stanzaConsole: StanzaConsole;
+  labels: DialogLabels;
+  logger: vscode.LogOutputChannel;
+}
+
+/** A tree item's context menu passes the dialog, its click command the id, the palette nothing. */
+type DialogArg = QBDialog | string | undefined;
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { connection, conversations, stanzaConsole, logger } = deps;
+  const register = vscode.commands.registerCommand;
+  return [
+    register(Commands.connect, () => connection.connect()),
+    register(Commands.disconnect, () => connection.disconnect()),
+    register(Commands.refreshDialogs, () => refreshDialogs(deps)),
+    register(Commands.openConversation, async (arg: DialogArg) => {
+      const dialogId = await dialogIdFrom(arg, deps, 'Open which conversation?');
+      if (dialogId) conversations.open(dialogId);
+    }),
+    register(Commands.sendMessage, (arg: DialogArg) => sendMessage(arg, deps)),
+    register(Commands.markDialogRead, () => notBuilt('Mark Dialog as Read')),
+    register(Commands.showStanzaConsole, () => stanzaConsole.show()),
+    register(Commands.inspectMessageJson, () => notBuilt('Inspect Message JSON')),
+    register(Commands.sendTestMessage, () => notBuilt('Send Test Message')),
+    register(Commands.startLocalServer, () => connection.startLocalServer()),
+    register(Commands.stopLocalServer, () => connection.stopLocalServer()),
+    register(Commands.showLog, () => logger.show()),
+  ];
+}
+
+function notBuilt(title: string): void {
+  void vscode.window.showInformationMessage(`QuickBlox: "${title}" is not built yet.`);
+}
+
+async function refreshDialogs(deps: CommandDeps): Promise<void> {
+  if (!requireOnline(deps)) return;
+  try {
+    await vscode.window.withProgress({ location: { viewId: DIALOGS_VIEW_ID } }, () => deps.service.refreshDialogs());
+  } catch (error) {
+    reportFailure(deps, 'Could not refresh the dialogs', error);
+  }
+}
+
+async function sendMessage(arg: DialogArg, deps: CommandDeps): Promise<void> {
+  const { service, labels } = deps;
+  const dialogId = await dialogIdFrom(arg, deps, 'Send a message to which dialog?');
+  if (!dialogId) return;
+  const dialog = service.dialogs.find((d) => d._id === dialogId);
+  const text = await vscode.window.showInputBox({
+    title: `Message to ${dialog ? labels.label(dialog) : dialogId}`,
+    prompt: 'Sent over XMPP and saved to the history',
+    validateInput: (value) => (value.trim() ? undefined : 'Type a message'),
+  });
+  if (!text) return;
+  try {
+    await service.sendMessage(dialogId, text);
+    vscode.window.setStatusBarMessage('$(check) QuickBlox: message sent', 3000);
+  } catch (error) {
+    reportFailure(deps, 'Could not send the message', error);
+  }
+}
+
+/** The dialog a command acts on: the one it was invoked on, else one the user picks. */
+async function dialogIdFrom(arg: DialogArg, deps: CommandDeps, placeHolder: string): Promise<string | undefined> {
+  if (typeof arg === 'string') return arg;
+  if (arg) return arg._id;
+  if (!requireOnline(deps)) return undefined;
+  const { service, labels } = deps;
+  // Best effort: when the name lookup fails the list is plainer, not unusable.
+  await labels.resolve(service.dialogs).catch(() => false);
+  const picked = await vscode.window.showQuickPick(
+    service.dialogs.map((dialog) => ({
+      label: labels.label(dialog),
+      description: dialog.unread_messages_count ? `${dialog.unread_messages_count} new` : undefined,
+      detail: dialog.last_message ?? undefined,
+      dialogId: dialog._id,
+    })),
+    { placeHolder, matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.dialogId;
+}
+
+/**
+ * True when online; otherwise says why nothing happens and offers to connect. The offer is not
+ * awaited: a command must not hang until someone dismisses a notification.
+ */
+function requireOnline({ service, connection }: CommandDeps): boolean {
+  if (service.state === 'online') return true;
+  void vscode.window.showWarningMessage('Not connected to QuickBlox.', 'Connect').then((choice) => {
+    if (choice === 'Connect') void connection.connect();
+  });
+  return false;
+}
+
+function reportFailure({ logger }: CommandDeps, what: string, error: unknown): void {
+  logger.error(`${what}: ${errorMessage(error)}`);
+  void vscode.window.showErrorMessage(`${what}: ${errorMessage(error)}`, 'Show Log').then((choice) => {
+    if (choice) logger.show();
+  });
+}

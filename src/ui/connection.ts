@@ -1,0 +1,265 @@
+// The connect flow of the "Local server" profile: find a QuickBlox-compatible server (a running one
+// at quickblox.local.restUrl, else one we start from dist/server.js), pick its demo user, and sign
+// the chat service in. It owns the embedded server process and stops it when the extension goes.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatServiceApi } from '../client/contracts';
+import { probeLocalServer, startLocalServerProcess, type LocalServerProcess } from '../client/localServerProcess';
+import { localConnectionTarget } from '../client/profile';
+import { LOCAL_DEFAULTS, type DemoUser, type LocalServerInfo } from '../shared/localServer';
+import { errorMessage } from './errors';
+import { DIALOGS_VIEW_ID } from './ids';
+import { openSettings, readSettings, type LocalProfileSettings } from './settings';
+
+const PROBE_TIMEOUT_MS = 1500;
+/** First start compiles the SQLite wasm and seeds the demo data; give it room on slow machines. */
+const START_TIMEOUT_MS = 20_000;
+
+type NextStep = 'Retry' | 'Open Settings' | 'Show Log';
+
+/** A failure phrased for the user, with the next steps worth offering for it. */
+class ConnectFailure extends Error {
+  constructor(
+    message: string,
+    readonly steps: NextStep[],
+  ) {
+    super(message);
+  }
+}
+
+export class ConnectionController implements vscode.Disposable {
+  private embedded: LocalServerProcess | undefined;
+  /** The server the service was last signed in to. */
+  private current: LocalServerInfo | undefined;
+  private connecting: Promise<boolean> | undefined;
+  /** After an explicit Disconnect, opening a view or panel must not sign in again by itself. */
+  private userDisconnected = false;
+  private stoppingEmbedded = false;
+
+  constructor(
+    private readonly service: ChatServiceApi,
+    private readonly context: vscode.ExtensionContext,
+    private readonly logger: vscode.LogOutputChannel,
+  ) {}
+
+  /** The local server in use (or, when not connected, the one this window started). */
+  localServerInfo(): LocalServerInfo | undefined {
+    return this.current ?? this.embedded?.info;
+  }
+
+  /** Runs the connect flow, or joins the one in progress; resolves true when signed in. */
+  connect(): Promise<boolean> {
+    if (!this.connecting) {
+      const run = vscode.window.withProgress({ location: { viewId: DIALOGS_VIEW_ID } }, () => this.runConnect());
+      this.connecting = Promise.resolve(run).finally(() => (this.connecting = undefined));
+    }
+    return this.connecting;
+  }
+
+  /** Connects on first use (a view or panel wants data), unless the user chose to be offline. */
+  ensureConnected(): void {
+    if (!this.userDisconnected && this.service.state === 'offline') void this.connect();
+  }
+
+  async disconnect(): Promise<void> {
+    this.userDisconnected = true;
+    await this.service.disconnect();
+    this.logger.info('Disconnected');
+  }
+
+  /** The "Start Local Server" command: the embedded server without signing in. */
+  async startLocalServer(): Promise<void> {
+    if (this.embedded) {
+      void vscode.window.showInformationMessage(`The local server is already running: ${describeServer(this.embedded.info)}.`);
+      return;
+    }
+    try {
+      const local = readSettings().local;
+      const httpPort = portOf(local.restUrl);
+      const running = await probeLocalServer(local.restUrl, PROBE_TIMEOUT_MS);
+      if (running) {
+        void vscode.window.showInformationMessage(
+          `A local server is already running (not started by VS Code): ${describeServer(running)}.`,
+        );
+        return;
+      }
+      const info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Starting the QuickBlox local server…' },
+        () => this.startEmbedded(httpPort),
+      );
+      // Not awaited: the command is done once the server runs, whether or not anyone clicks.
+      void vscode.window.showInformationMessage(`Local server started: ${describeServer(info)}.`, 'Connect').then((choice) => {
+        if (choice === 'Connect') void this.connect();
+      });
+    } catch (error) {
+      const failure = error instanceof ConnectFailure ? error : startFailure(error);
+      this.logger.error(failure.message);
+      void this.offer(failure.message, failure.steps);
+    }
+  }
+
+  /** The "Stop Local Server" command: only a server this window started is ours to stop. */
+  async stopLocalServer(): Promise<void> {
+    const server = this.embedded;
+    if (!server) {
+      void vscode.window.showInformationMessage(
+        'No local server started by this window is running. A server started elsewhere (npm run serve) stops where it runs.',
+      );
+      return;
+    }
+    if (this.current === server.info && this.service.state !== 'offline') await this.disconnect();
+    await this.stopEmbedded();
+    void vscode.window.showInformationMessage('Local server stopped.');
+  }
+
+  /** Stops the embedded server; awaited by `deactivate` so that no server outlives the extension. */
+  async stopEmbedded(): Promise<void> {
+    const server = this.embedded;
+    if (!server) return;
+    this.stoppingEmbedded = true;
+    try {
+      await server.stop();
+    } finally {
+      this.stoppingEmbedded = false;
+      this.forget(server);
+    }
+  }
+
+  dispose(): void {
+    void this.stopEmbedded();
+  }
+
+  private async runConnect(): Promise<boolean> {
+    this.userDisconnected = false;
+    const settings = readSettings();
+    try {
+      const info = await this.findOrStartServer(settings.local);
+      const user = pickDemoUser(info, settings.local.user);
+      this.logger.info(`Connecting (profile "${settings.profile}") to ${info.rest} as ${user.login}`);
+      try {
+        await this.service.connect(localConnectionTarget(info, user));
+      } catch (error) {
+        throw new ConnectFailure(`Could not sign in to ${info.rest} as ${user.login}: ${errorMessage(error)}`, ['Retry', 'Show Log']);
+      }
+      this.current = info;
+      return true;
+    } catch (error) {
+      const failure = error instanceof ConnectFailure ? error : new ConnectFailure(errorMessage(error), ['Retry', 'Show Log']);
+      this.logger.error(`Connect failed: ${failure.message}`);
+      void this.offer(failure.message, failure.steps);
+      return false;
+    }
+  }
+
+  private async findOrStartServer(local: LocalProfileSettings): Promise<LocalServerInfo> {
+    // Checked first: a bad URL is a settings problem, not a server one.
+    const httpPort = portOf(local.restUrl);
+    const running = await probeLocalServer(local.restUrl, PROBE_TIMEOUT_MS);
+    if (running) {
+      this.logger.info(`Found a running local server at ${running.rest}`);
+      return running;
+    }
+    if (this.embedded) return this.embedded.info;
+    if (!local.startEmbedded) {
+      throw new ConnectFailure(
+        `No QuickBlox local server answers at ${local.restUrl}, and quickblox.local.startEmbedded is off. Start one with "npm run serve", or turn the setting on.`,
+        ['Retry', 'Open Settings'],
+      );
+    }
+    try {
+      return await this.startEmbedded(httpPort);
+    } catch (error) {
+      throw startFailure(error);
+    }
+  }
+
+  private async startEmbedded(httpPort: number): Promise<LocalServerInfo> {
+    const dataDir = this.context.globalStorageUri.fsPath;
+    await mkdir(dataDir, { recursive: true });
+    const base = ['--data', join(dataDir, 'chat.db'), '--demo'];
+    try {
+      return await this.spawn([...base, '--http-port', String(httpPort), '--xmpp-port', String(LOCAL_DEFAULTS.xmppPort)]);
+    } catch (error) {
+      if (!isAddressInUse(error)) throw error;
+      // Something that is not a QuickBlox server (the probe said so) holds a port: take free ones.
+      this.logger.warn(`Port ${httpPort} or ${LOCAL_DEFAULTS.xmppPort} is taken; starting the local server on free ports`);
+      return await this.spawn([...base, '--http-port', '0', '--xmpp-port', '0']);
+    }
+  }
+
+  private async spawn(args: string[]): Promise<LocalServerInfo> {
+    const server = await startLocalServerProcess({
+      serverScript: this.context.asAbsolutePath('dist/server.js'),
+      args,
+      logger: this.logger,
+      timeoutMs: START_TIMEOUT_MS,
+    });
+    this.embedded = server;
+    server.onExit((code, signal) => {
+      if (this.embedded !== server) return;
+      this.forget(server);
+      if (this.stoppingEmbedded) return;
+      const how = signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`;
+      this.logger.warn(`The local server exited unexpectedly (${how})`);
+      void this.offer(`The local server stopped unexpectedly (${how}).`, ['Show Log', 'Retry']);
+    });
+    this.logger.info(`Started the local server: ${describeServer(server.info)}`);
+    return server.info;
+  }
+
+  private forget(server: LocalServerProcess): void {
+    if (this.embedded === server) this.embedded = undefined;
+    if (this.current === server.info) this.current = undefined;
+  }
+
+  private async offer(message: string, steps: NextStep[]): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, ...steps);
+    if (choice === 'Retry') void this.connect();
+    else if (choice === 'Open Settings') void openSettings('quickblox.local');
+    else if (choice === 'Show Log') this.logger.show();
+  }
+}
+
+function pickDemoUser(info: LocalServerInfo, login: string): DemoUser {
+  const users = info.demoUsers ?? [];
+  const first = users[0];
+  if (!first) {
+    throw new ConnectFailure(`The local server at ${info.rest} has no demo users to sign in as (start it with --demo).`, [
+      'Show Log',
+    ]);
+  }
+  if (!login) return first;
+  const user = users.find((u) => u.login === login);
+  if (!user) {
+    throw new ConnectFailure(
+      `The local server has no demo user "${login}" (quickblox.local.user); it has ${users.map((u) => u.login).join(', ')}.`,
+      ['Open Settings'],
+    );
+  }
+  return user;
+}
+
+function startFailure(error: unknown): ConnectFailure {
+  return new ConnectFailure(`Could not start the local server: ${errorMessage(error)}`, ['Show Log', 'Retry', 'Open Settings']);
+}
+
+function portOf(restUrl: string): number {
+  let url: URL;
+  try {
+    url = new URL(restUrl);
+  } catch {
+    throw new ConnectFailure(`quickblox.local.restUrl is not a URL: "${restUrl}".`, ['Open Settings']);
+  }
+  if (url.port) return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+function isAddressInUse(error: unknown): boolean {
+  // The server reports a taken port in words (localServer.ts `listen`) or as the raw Node error code.
+  return /EADDRINUSE|already in use/i.test(errorMessage(error));
+}
+
+function describeServer(info: LocalServerInfo): string {
+  return `REST ${info.rest}, XMPP ${info.xmpp}`;
+}

@@ -1,0 +1,46 @@
+// How a dialog is called in the UI (tree, pickers, panel titles). A private dialog has no useful name
+// of its own: it is shown as the other occupant, whose name the service looks up by id.
+import type * as vscode from 'vscode';
+import type { ChatServiceApi } from '../client/contracts';
+import { DialogTypes, type QBDialog } from '../shared/models';
+
+export class DialogLabels implements vscode.Disposable {
+  private readonly names = new Map<number, string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly service: ChatServiceApi) {
+    // Ids are only unique within one application: a new connection may be a different server.
+    this.subscription = service.on('state', (state) => {
+      if (state === 'connecting') this.names.clear();
+    });
+  }
+
+  label(dialog: QBDialog): string {
+    const other = this.otherOccupant(dialog);
+    if (other !== undefined) return this.names.get(other) ?? dialog.name ?? `User ${other}`;
+    return dialog.name || 'Unnamed dialog';
+  }
+
+  /** Looks up the names still missing for these dialogs; true when a label may have changed. */
+  async resolve(dialogs: readonly QBDialog[]): Promise<boolean> {
+    const missing = new Set<number>();
+    for (const dialog of dialogs) {
+      const other = this.otherOccupant(dialog);
+      if (other !== undefined && !this.names.has(other)) missing.add(other);
+    }
+    if (missing.size === 0) return false;
+    const found = await this.service.userNames([...missing]);
+    for (const [id, name] of Object.entries(found)) this.names.set(Number(id), name);
+    return true;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private otherOccupant(dialog: QBDialog): number | undefined {
+    if (dialog.type !== DialogTypes.private) return undefined;
+    const me = this.service.me?.id;
+    return dialog.occupants_ids.find((id) => id !== me);
+  }
+}

@@ -1,0 +1,16 @@
+// What `activate` returns: a small window into the running extension for the e2e suite
+// (`vscode.extensions.getExtension(…).exports`). Not a public API for other extensions.
+import type { ChatServiceApi } from '../client/contracts';
+import type { LocalServerInfo } from '../shared/localServer';
+import type { ConversationPanelInfo } from './conversationPanel';
+import type { DialogsTree } from './dialogsTree';
+
+export interface QuickBloxTestApi {
+  readonly service: ChatServiceApi;
+  readonly dialogsTree: DialogsTree;
+  /** The local server in use, or the one this window started; undefined before the first connect. */
+  localServerInfo(): LocalServerInfo | undefined;
+  conversationPanels(): ConversationPanelInfo[];
+  /** Wall time `activate` took, in milliseconds. */
+  readonly activationMs: number;
+}
