@@ -1,0 +1,71 @@
+// Playwright helpers for VS Code's workbench DOM (code-server 4.139 / VS Code 1.139). Every wait is
+// bounded by the caller's timeout; the selectors are VS Code's own class names and ARIA attributes.
+
+/** Clicks the activity bar entry of a view container, e.g. "QuickBlox". */
+export async function openViewContainer(page, title, timeoutMs) {
+  const entry = page.locator(`.activitybar [aria-label^="${title}"]`).first();
+  await entry.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Clicking an already open container would close it again.
+  if ((await entry.getAttribute('aria-selected')) !== 'true') await entry.click();
+}
+
+/** The rows of the tree views in the side bar, as the user reads them. */
+export async function treeRows(page) {
+  return page.locator('.sidebar .monaco-list-row[role="treeitem"]').evaluateAll((rows) =>
+    rows.map((row) => ({
+      label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+    })),
+  );
+}
+
+export async function waitForTreeRows(page, predicate, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await treeRows(page);
+    if (predicate(rows)) return rows;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`tree rows not as expected within ${timeoutMs} ms; last seen: ${JSON.stringify(rows)}`);
+}
+
+export async function clickTreeRow(page, label) {
+  await page.locator('.sidebar .monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name', { hasText: label }) }).first().click();
+}
+
+/** Runs a command the way a user does: F1, type its title, Enter. */
+export async function runCommand(page, title, timeoutMs) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The frame of a visible webview showing `text` (inside the element matching `within`, if given).
+ * Webviews are nested iframes (an outer host frame and an inner "active-frame" with the extension's
+ * HTML), so search every frame of the page.
+ */
+export async function findWebviewFrame(page, text, timeoutMs, within) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      // getByText also looks inside the shadow roots of the webview UI toolkit's components; a hidden
+      // webview kept alive in a background tab does not count.
+      const scope = within ? frame.locator(within) : frame;
+      const count = await scope.getByText(text).filter({ visible: true }).count().catch(() => 0);
+      if (count > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview showed "${text}"${within ? ` in ${within}` : ''} within ${timeoutMs} ms`);
+}
+
+/** The editor tabs' titles, e.g. to see that a webview panel opened. */
+export async function editorTabTitles(page) {
+  return page.locator('.tabs-container .tab .label-name').allTextContents();
+}
