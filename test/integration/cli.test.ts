@@ -1,13 +1,12 @@
-// The bundled CLI (dist/server.js, built here) as the extension runs it: the ready line on stdout,
+// The bundled CLI (dist/server.js, from `npm run build`) as the extension runs it: the ready line on stdout,
 // usage errors with exit 2, and a clean exit 0 on SIGTERM or when the forking parent disconnects.
 import * as assert from 'node:assert/strict';
-import { execFileSync, fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseReadyLine, type LocalServerInfo } from '../../src/shared/localServer';
+import { builtFile } from '../support/built';
 
-const root = resolve(__dirname, '../../..');
-const serverScript = join(root, 'dist/server.js');
+const serverScript = builtFile('dist/server.js');
 const ARGS = ['--memory', '--demo', '--host', '127.0.0.1', '--http-port', '0', '--xmpp-port', '0'];
 
 function readyInfo(child: ChildProcess): Promise<LocalServerInfo> {
@@ -34,10 +33,6 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 describe('cli: node dist/server.js', function () {
   this.timeout(30_000);
   const children: ChildProcess[] = [];
-
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.mjs', '--only=server', '--quiet'], { cwd: root, stdio: 'inherit' });
-  });
 
   after(() => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

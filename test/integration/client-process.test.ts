@@ -1,17 +1,15 @@
 // The local server as a child process: the ready handshake, the failure reports, stop(), and
 // discovery of a running server. Uses tiny stand-in scripts for the failure paths and the real
-// bundled CLI (dist/server.js, built here) for the rest. Loopback only.
+// bundled CLI (dist/server.js, from `npm run build`) for the rest. Loopback only.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { probeLocalServer, startLocalServerProcess, type LocalServerProcess } from '../../src/client/localServerProcess';
 import type { Logger } from '../../src/shared/logger';
+import { builtFile } from '../support/built';
 
-const root = resolve(__dirname, '../../..');
-const serverScript = join(root, 'dist/server.js');
+const serverScript = builtFile('dist/server.js');
 
 function recordingLogger(lines: string[]): Logger {
   const push = (m: string | Error) => void lines.push(String(m));
@@ -69,12 +67,6 @@ describe('client: local server process', function () {
 
   describe('with the bundled CLI', function () {
     let server: LocalServerProcess | undefined;
-
-    before(async function () {
-      if (!existsSync(join(root, 'src/server/cli.ts'))) this.skip();
-      this.timeout(120_000);
-      await promisify(execFile)(process.execPath, ['esbuild.mjs', '--only=server', '--quiet'], { cwd: root });
-    });
 
     after(async () => {
       await server?.stop();

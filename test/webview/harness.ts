@@ -4,16 +4,16 @@
 // host's page (src/ui/webviewHost.ts), plus one nonce'd script standing in for VS Code.
 // Browser-side code is kept in strings or in functions that only touch the stub's own globals,
 // because this project compiles tests without DOM types.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { builtFile, repoRoot } from '../support/built';
 
-export const ROOT = resolve(__dirname, '..', '..', '..');
+export const ROOT = repoRoot;
 export const RESULTS = join(ROOT, 'test-results');
 
 export type View = 'conversation' | 'console';
@@ -141,10 +141,6 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html',
 };
 
-export function buildBundles(): void {
-  execFileSync(process.execPath, ['esbuild.mjs', '--only=webview', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
-}
-
 /** One chromium and one loopback server for a test file. */
 export class Harness {
   private server: Server | undefined;
@@ -155,7 +151,8 @@ export class Harness {
   origin = '';
 
   async start(): Promise<void> {
-    buildBundles();
+    builtFile('dist/webview/conversation.js');
+    builtFile('dist/webview/console.js');
     mkdirSync(RESULTS, { recursive: true });
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', this.origin);
