@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ChatService } from './client/chatService';
+import { CloudProfile, registerCloudProfileCommands } from './ui/cloudProfile';
 import { registerCommands } from './ui/commands';
 import { ConnectionController } from './ui/connection';
 import { trackConnectionContext } from './ui/connectionContext';
@@ -10,6 +11,7 @@ import { ConversationPanels } from './ui/conversationPanel';
 import { DialogLabels } from './ui/dialogLabels';
 import { DialogsTree } from './ui/dialogsTree';
 import { CONVERSATION_VIEW_TYPE, STANZA_CONSOLE_VIEW_TYPE } from './ui/ids';
+import { CloudSecretStore } from './ui/secrets';
 import { readSettings } from './ui/settings';
 import { StanzaConsole } from './ui/stanzaConsole';
 import { ConnectionStatusBar } from './ui/statusBar';
@@ -22,7 +24,8 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   const started = performance.now();
   const logger = vscode.window.createOutputChannel('QuickBlox', { log: true });
   const service = new ChatService({ logger, stanzaLimit: readSettings().stanzaBufferSize });
-  const connection = new ConnectionController(service, context, logger);
+  const cloudProfile = new CloudProfile(new CloudSecretStore(context.secrets), logger);
+  const connection = new ConnectionController(service, context, logger, cloudProfile);
   const labels = new DialogLabels(service);
   const dialogsTree = new DialogsTree(service, labels, logger, () => connection.ensureConnected());
   const conversations = new ConversationPanels({
@@ -38,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   // talks to, and last the log everyone writes to.
   context.subscriptions.push(
     ...registerCommands({ service, connection, conversations, stanzaConsole, labels, logger }),
+    ...registerCloudProfileCommands(cloudProfile, () => connection.connect()),
     vscode.window.registerWebviewPanelSerializer(CONVERSATION_VIEW_TYPE, conversations),
     vscode.window.registerWebviewPanelSerializer(STANZA_CONSOLE_VIEW_TYPE, stanzaConsole),
     trackConnectionContext(service),

@@ -1,22 +1,31 @@
-// The connect flow of the "Local server" profile: find a QuickBlox-compatible server (a running one
-// at quickblox.local.restUrl, else one we start from dist/server.js), pick its demo user, and sign
-// the chat service in. It owns the embedded server process and stops it when the extension goes.
+// The one connect flow (progress, errors with a next step, reconnect on request). The profile
+// decides only the target: "local" finds a QuickBlox-compatible server (a running one at
+// quickblox.local.restUrl, else one we start from dist/server.js) and picks its demo user; "cloud"
+// takes a QuickBlox application from settings and secrets (cloudProfile.ts). It owns the embedded
+// server process and stops it when the extension goes.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ChatServiceApi } from '../client/contracts';
+import type { ChatServiceApi, ConnectionTarget } from '../client/contracts';
 import { probeLocalServer, startLocalServerProcess, type LocalServerProcess } from '../client/localServerProcess';
 import { localConnectionTarget } from '../client/profile';
 import { LOCAL_DEFAULTS, type DemoUser, type LocalServerInfo } from '../shared/localServer';
+import type { CloudProfile } from './cloudProfile';
 import { errorMessage } from './errors';
-import { DIALOGS_VIEW_ID } from './ids';
+import { Commands, DIALOGS_VIEW_ID } from './ids';
 import { openSettings, readSettings, type LocalProfileSettings } from './settings';
 
 const PROBE_TIMEOUT_MS = 1500;
 /** First start compiles the SQLite wasm and seeds the demo data; give it room on slow machines. */
 const START_TIMEOUT_MS = 20_000;
 
-type NextStep = 'Retry' | 'Open Settings' | 'Show Log';
+type NextStep = 'Retry' | 'Open Settings' | 'Configure…' | 'Show Log';
+
+/** What a profile resolved to: the target, and for "local" the server it belongs to. */
+interface Resolved {
+  target: ConnectionTarget;
+  server?: LocalServerInfo;
+}
 
 /** A failure phrased for the user, with the next steps worth offering for it. */
 class ConnectFailure extends Error {
@@ -41,6 +50,7 @@ export class ConnectionController implements vscode.Disposable {
     private readonly service: ChatServiceApi,
     private readonly context: vscode.ExtensionContext,
     private readonly logger: vscode.LogOutputChannel,
+    private readonly cloud: CloudProfile,
   ) {}
 
   /** The local server in use (or, when not connected, the one this window started). */
@@ -134,15 +144,18 @@ export class ConnectionController implements vscode.Disposable {
     this.userDisconnected = false;
     const settings = readSettings();
     try {
-      const info = await this.findOrStartServer(settings.local);
-      const user = pickDemoUser(info, settings.local.user);
-      this.logger.info(`Connecting (profile "${settings.profile}") to ${info.rest} as ${user.login}`);
+      const { target, server } = settings.profile === 'cloud' ? await this.cloudTarget() : await this.localTarget(settings.local);
+      this.logger.info(`Connecting (profile "${settings.profile}") to ${target.apiEndpoint} as ${target.login}`);
+      // connect() drops the old session first, whatever server it was on.
+      this.current = undefined;
       try {
-        await this.service.connect(localConnectionTarget(info, user));
+        await this.service.connect(target);
       } catch (error) {
-        throw new ConnectFailure(`Could not sign in to ${info.rest} as ${user.login}: ${errorMessage(error)}`, ['Retry', 'Show Log']);
+        // A rejected login is the usual cloud failure, and Configure is where credentials are fixed.
+        const steps: NextStep[] = settings.profile === 'cloud' ? ['Retry', 'Configure…', 'Show Log'] : ['Retry', 'Show Log'];
+        throw new ConnectFailure(`Could not sign in to ${target.apiEndpoint} as ${target.login}: ${errorMessage(error)}`, steps);
       }
-      this.current = info;
+      this.current = server;
       return true;
     } catch (error) {
       const failure = error instanceof ConnectFailure ? error : new ConnectFailure(errorMessage(error), ['Retry', 'Show Log']);
@@ -150,6 +163,17 @@ export class ConnectionController implements vscode.Disposable {
       void this.offer(failure.message, failure.steps);
       return false;
     }
+  }
+
+  private async localTarget(local: LocalProfileSettings): Promise<Resolved> {
+    const server = await this.findOrStartServer(local);
+    return { target: localConnectionTarget(server, pickDemoUser(server, local.user)), server };
+  }
+
+  private async cloudTarget(): Promise<Resolved> {
+    const result = await this.cloud.target();
+    if (!result.ok) throw new ConnectFailure(result.message, ['Configure…', 'Open Settings']);
+    return { target: result.target };
   }
 
   private async findOrStartServer(local: LocalProfileSettings): Promise<LocalServerInfo> {
@@ -216,7 +240,8 @@ export class ConnectionController implements vscode.Disposable {
   private async offer(message: string, steps: NextStep[]): Promise<void> {
     const choice = await vscode.window.showErrorMessage(message, ...steps);
     if (choice === 'Retry') void this.connect();
-    else if (choice === 'Open Settings') void openSettings('quickblox.local');
+    else if (choice === 'Open Settings') void openSettings(`quickblox.${readSettings().profile}`);
+    else if (choice === 'Configure…') void vscode.commands.executeCommand(Commands.configureCloudProfile);
     else if (choice === 'Show Log') this.logger.show();
   }
 }

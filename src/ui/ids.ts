@@ -12,6 +12,8 @@ export const Commands = {
   startLocalServer: 'quickblox.startLocalServer',
   stopLocalServer: 'quickblox.stopLocalServer',
   showLog: 'quickblox.showLog',
+  configureCloudProfile: 'quickblox.configureCloudProfile',
+  forgetCloudSecrets: 'quickblox.forgetCloudSecrets',
 } as const;
 
 export const DIALOGS_VIEW_ID = 'quickblox.dialogs';

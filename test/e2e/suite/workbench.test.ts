@@ -2,22 +2,16 @@
 // local server that test/e2e/run.mjs started (the workspace settings point the extension at it).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { isLocalServerInfo, type DemoUser, type LocalServerInfo } from '../../../src/shared/localServer';
+import type { DemoUser } from '../../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../../src/shared/models';
 import { Commands, CONVERSATION_VIEW_TYPE } from '../../../src/ui/ids';
 import type { QuickBloxTestApi } from '../../../src/ui/testApi';
 import { connectPeer, type Peer } from '../xmppPeer';
 import { waitUntil, withTimeout } from '../wait';
+import { activateExtension, EXTENSION_ID, serverInfo } from './extensionUnderTest';
 
-const EXTENSION_ID = 'quickblox-workbench.quickblox-chat-workbench';
 const CONNECT_TIMEOUT_MS = 15000;
 const UI_TIMEOUT_MS = 10000;
-
-function serverInfo(): LocalServerInfo {
-  const info: unknown = JSON.parse(process.env.QB_E2E_SERVER_INFO ?? 'null');
-  assert.ok(isLocalServerInfo(info), 'QB_E2E_SERVER_INFO must hold the local server\'s ready JSON (run through test/e2e/run.mjs)');
-  return info;
-}
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -49,9 +43,7 @@ describe('QuickBlox Chat Workbench in the extension host', () => {
   });
 
   it('activates in under 100 ms', async () => {
-    const extension = vscode.extensions.getExtension<QuickBloxTestApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is loaded`);
-    api = await extension.activate();
+    api = await activateExtension();
     assert.ok(api?.service, 'activate() returns the test API');
     assert.ok(api.activationMs < 100, `activation took ${api.activationMs} ms`);
   });

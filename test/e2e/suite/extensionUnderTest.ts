@@ -1,0 +1,21 @@
+// What every extension-host test file needs: the extension's test API, and the local server that
+// test/e2e/run.mjs started (its ready JSON arrives in QB_E2E_SERVER_INFO).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { isLocalServerInfo, type LocalServerInfo } from '../../../src/shared/localServer';
+import type { QuickBloxTestApi } from '../../../src/ui/testApi';
+
+export const EXTENSION_ID = 'quickblox-workbench.quickblox-chat-workbench';
+
+export function serverInfo(): LocalServerInfo {
+  const info: unknown = JSON.parse(process.env.QB_E2E_SERVER_INFO ?? 'null');
+  assert.ok(isLocalServerInfo(info), 'QB_E2E_SERVER_INFO must hold the local server\'s ready JSON (run through test/e2e/run.mjs)');
+  return info;
+}
+
+/** Activates the extension (a no-op after the first time) and returns its test API. */
+export async function activateExtension(): Promise<QuickBloxTestApi> {
+  const extension = vscode.extensions.getExtension<QuickBloxTestApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is loaded`);
+  return extension.activate();
+}
