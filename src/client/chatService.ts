@@ -6,8 +6,9 @@ import { DialogTypes, type QBDialog, type QBMessage, type QBUser } from '../shar
 import { newObjectId } from '../shared/objectId';
 import { silentLogger, type Logger } from '../shared/logger';
 import type { ConnectionState, StanzaRecord } from '../shared/protocol';
+import { displayName } from '../shared/users';
 import type { ChatServiceApi, ChatServiceEvents, ConnectionTarget, Disposable, Listener } from './contracts';
-import { opponentOf, privateDialogWith, sortDialogs, withMessage } from './dialogList';
+import { opponentOf, privateDialogWith, sortDialogs, withDialogRead, withMessage } from './dialogList';
 import { TypedEmitter } from './events';
 import { historyPage, type Cursor } from './history';
 import { messageFromStanza } from './messageFromStanza';
@@ -145,8 +146,9 @@ export class ChatService implements ChatServiceApi {
 
   async loadMessages(dialogId: string, options: { limit?: number; before?: Cursor } = {}): Promise<QBMessage[]> {
     const { rest } = this.requireConnection();
+    const generation = this.generation;
     const limit = options.limit ?? DEFAULT_PAGE;
-    return historyPage(
+    const messages = await historyPage(
       async ({ limit, skip, dateSentAtMost }) => {
         const date_sent = dateSentAtMost === undefined ? undefined : { lte: dateSentAtMost };
         const page = await rest.listMessages({ chat_dialog_id: dialogId, limit, skip, sort_desc: 'date_sent', date_sent });
@@ -155,6 +157,17 @@ export class ChatService implements ChatServiceApi {
       limit,
       options.before,
     );
+    // Listing marks the listed messages read for us on the server, and the newest page is where the
+    // unread ones are; a backlog longer than the page stays unread there until markRead.
+    if (!options.before && generation === this.generation) this.zeroUnread(dialogId);
+    return messages;
+  }
+
+  async markRead(dialogId: string): Promise<void> {
+    const { rest } = this.requireConnection();
+    const generation = this.generation;
+    await rest.markDialogRead(dialogId);
+    if (generation === this.generation) this.zeroUnread(dialogId);
   }
 
   async sendMessage(dialogId: string, text: string): Promise<QBMessage> {
@@ -177,8 +190,9 @@ export class ChatService implements ChatServiceApi {
       message = messageFromStanza(sent, { myUserId: me.id });
     } else {
       // Group dialogs need MUC (join the room, then `groupchat`), which the local server does not
-      // have yet; REST create with send_to_chat=1 stores the message and lets the server deliver it
-      // to the occupants over XMPP. Switch to XMPP groupchat once MUC exists.
+      // have yet. REST create stores the message, so occupants see it in the history and the dialog
+      // list; send_to_chat=1 asks for live delivery over XMPP, which the cloud does but the local
+      // server does not yet (it comes with MUC). Switch to XMPP groupchat once MUC exists.
       message = await rest.createMessage({ chat_dialog_id: dialogId, message: text, send_to_chat: 1 });
     }
     if (!message) throw new Error('the sent stanza could not be read back as a message');
@@ -293,6 +307,12 @@ export class ChatService implements ChatServiceApi {
     this.publishDialogs(next);
   }
 
+  /** No snapshot when the count was already zero: every snapshot rebuilds the tree. */
+  private zeroUnread(dialogId: string): void {
+    const next = withDialogRead(this.dialogList, dialogId);
+    if (next) this.publishDialogs(next);
+  }
+
   private publishDialogs(dialogs: readonly QBDialog[]): void {
     this.dialogList = sortDialogs(dialogs);
     this.events.emit('dialogs', [...this.dialogList]);
@@ -312,10 +332,6 @@ export class ChatService implements ChatServiceApi {
     this.currentState = state;
     this.events.emit('state', state, detail);
   }
-}
-
-function displayName(user: QBUser): string {
-  return user.full_name || user.login || `User ${user.id}`;
 }
 
 /** Safe to call twice (a disconnect during connect, then connect's own cleanup). */

@@ -45,8 +45,16 @@ export interface ChatServiceApi {
   connect(target: ConnectionTarget): Promise<void>;
   disconnect(): Promise<void>;
   refreshDialogs(): Promise<QBDialog[]>;
-  /** A page of history, oldest first; `before` pages backwards from a message. */
+  /**
+   * A page of history, oldest first; `before` pages backwards from a message. The server marks
+   * listed messages read, so loading the newest page (no `before`) zeroes the dialog's unread count.
+   */
   loadMessages(dialogId: string, options?: { limit?: number; before?: { dateSent: number; id: string } }): Promise<QBMessage[]>;
+  /**
+   * Marks all of the dialog's messages read for us on the server (`PUT /chat/Message.json`), then
+   * zeroes its local unread count, with a `dialogs` snapshot when that changes it.
+   */
+  markRead(dialogId: string): Promise<void>;
   /** Sends over XMPP with save_to_history=1; resolves with the message as the panel shows it. */
   sendMessage(dialogId: string, text: string): Promise<QBMessage>;
   /** Display names for user ids (cached). */

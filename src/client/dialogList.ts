@@ -1,5 +1,6 @@
 // Keeping the dialog list current from live traffic, as the server does for its copy: the newest
-// message becomes last_message*, messages from others count as unread, recent dialogs come first.
+// message becomes last_message*, messages from others count as unread (our own never do), a dialog
+// marked read has none, recent dialogs come first.
 import { DialogTypes, type QBDialog, type QBMessage } from '../shared/models';
 
 /** The dialog after `message`; late deliveries (older than the current last message) only count as unread. */
@@ -15,6 +16,15 @@ export function withMessage(dialog: QBDialog, message: QBMessage, myUserId: numb
     unread_messages_count: unread,
     updated_at: new Date(message.date_sent * 1000).toISOString(),
   };
+}
+
+/** The list with `dialogId` read; undefined when that changes nothing (unknown, or nothing unread). */
+export function withDialogRead(dialogs: readonly QBDialog[], dialogId: string): QBDialog[] | undefined {
+  const index = dialogs.findIndex((d) => d._id === dialogId);
+  if (index === -1 || dialogs[index].unread_messages_count === 0) return undefined;
+  const next = [...dialogs];
+  next[index] = { ...next[index], unread_messages_count: 0 };
+  return next;
 }
 
 function lastActivity(dialog: QBDialog): number {

@@ -1,6 +1,7 @@
 // The QuickBlox REST calls the workbench needs, on one undici Agent that `close()` releases.
-// Requests are shaped like the JS SDK's (form bodies for session/login, JSON for message create,
-// GET parameters in the query) so the local server and the cloud treat us like any SDK client.
+// Requests are shaped like the JS SDK's (form bodies for session, login and mark-read, JSON for
+// message create, GET parameters in the query) so the local server and the cloud treat us like any
+// SDK client.
 import { randomInt } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { QBDialog, QBDialogList, QBMessage, QBMessageList, QBSession, QBUser } from '../shared/models';
@@ -60,6 +61,16 @@ const SUCCESS = new Set([200, 201, 202]); // the SDK treats anything else as an 
 const USERS_PER_PAGE = 100;
 
 type Body = { form: QueryParams } | { json: unknown };
+type Method = 'GET' | 'POST' | 'PUT';
+
+/** A successful response: its body as text and, when it is JSON, parsed. */
+interface Answer {
+  status: number;
+  text: string;
+  parsed: unknown;
+  /** `METHOD /path.json?query`, for error messages. */
+  described: string;
+}
 
 export class RestClient {
   private readonly agent: Agent;
@@ -133,6 +144,15 @@ export class RestClient {
     return this.call<QBMessage>('POST', 'chat/Message', { json: message });
   }
 
+  /**
+   * Marks every message of the dialog read for us: the SDK's `message.update('', {read: 1, …})`,
+   * `PUT /chat/Message.json` with a form body (spec §5.2). The documented answer is 200 with an
+   * empty body, so no JSON is expected.
+   */
+  async markDialogRead(dialogId: string): Promise<void> {
+    await this.send('PUT', 'chat/Message', { form: { chat_dialog_id: dialogId, read: 1 } });
+  }
+
   /** Users by id, `filter[]=number id in …`, paged by 100 ids. */
   async getUsers(ids: readonly number[]): Promise<QBUser[]> {
     const unique = [...new Set(ids)];
@@ -167,7 +187,18 @@ export class RestClient {
     return headers;
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: Body, query?: QueryParams): Promise<T> {
+  /** A QuickBlox call whose answer is a JSON body of type T. */
+  private async call<T>(method: Method, path: string, body?: Body, query?: QueryParams): Promise<T> {
+    const { status, text, parsed, described } = await this.send(method, path, body, query);
+    if (parsed === undefined) {
+      throw new QuickBloxError(status, described, undefined, `${described} → ${status}: the response is not JSON (${text.slice(0, 200)})`);
+    }
+    // The server's JSON is trusted to match the QuickBlox model it claims; checked at the UI edges.
+    return parsed as T;
+  }
+
+  /** Sends a request; resolves with any successful answer, whatever its body, and throws for the rest. */
+  private async send(method: Method, path: string, body?: Body, query?: QueryParams): Promise<Answer> {
     // The SDK appends `?` to every GET, even without parameters (spec §1.4).
     const search = method === 'GET' ? `?${encodeQuery(query ?? {})}` : '';
     const described = `${method} /${path}.json${search}`;
@@ -193,11 +224,7 @@ export class RestClient {
       const detail = describeErrors(errorBody) || text.slice(0, 200);
       throw new QuickBloxError(status, described, errorBody, `${described} → ${status}: ${adviceFor(status)}${detail ? ` (${detail})` : ''}`);
     }
-    if (parsed === undefined) {
-      throw new QuickBloxError(status, described, undefined, `${described} → ${status}: the response is not JSON (${text.slice(0, 200)})`);
-    }
-    // The server's JSON is trusted to match the QuickBlox model it claims; checked at the UI edges.
-    return parsed as T;
+    return { status, text, parsed, described };
   }
 }
 

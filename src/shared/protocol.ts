@@ -10,6 +10,13 @@ import type { QBAttachment, QBDialog, QBMessage } from './models';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'error';
 
+/**
+ * The names a protocol map declares, without the string index signature those maps carry only to
+ * satisfy `Record<string, …>` constraints; otherwise every string would pass as a method name.
+ */
+export type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] } &
+  string;
+
 export interface RequestShape {
   params: unknown;
   result: unknown;

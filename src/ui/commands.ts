@@ -34,7 +34,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (dialogId) conversations.open(dialogId);
     }),
     register(Commands.sendMessage, (arg: DialogArg) => sendMessage(arg, deps)),
-    register(Commands.markDialogRead, () => notBuilt('Mark Dialog as Read')),
+    register(Commands.markDialogRead, (arg: DialogArg) => markDialogRead(arg, deps)),
     register(Commands.showStanzaConsole, () => stanzaConsole.show()),
     register(Commands.inspectMessageJson, () => notBuilt('Inspect Message JSON')),
     register(Commands.sendTestMessage, () => notBuilt('Send Test Message')),
@@ -73,6 +73,19 @@ async function sendMessage(arg: DialogArg, deps: CommandDeps): Promise<void> {
     vscode.window.setStatusBarMessage('$(check) QuickBlox: message sent', 3000);
   } catch (error) {
     reportFailure(deps, 'Could not send the message', error);
+  }
+}
+
+async function markDialogRead(arg: DialogArg, deps: CommandDeps): Promise<void> {
+  // Checked first: a tree item's context menu hands us a dialog even when the connection is gone.
+  if (!requireOnline(deps)) return;
+  const dialogId = await dialogIdFrom(arg, deps, 'Mark which dialog as read?');
+  if (!dialogId) return;
+  try {
+    await deps.service.markRead(dialogId);
+    vscode.window.setStatusBarMessage('$(check) QuickBlox: dialog marked as read', 3000);
+  } catch (error) {
+    reportFailure(deps, 'Could not mark the dialog as read', error);
   }
 }
 

@@ -1,6 +1,8 @@
 // One editor panel per dialog. The page gets a snapshot (the dialog, names, the last 50 messages)
 // whenever it loads — first open, shown again after being hidden, reconnect — and live messages
 // for its dialog while it is visible; it sends messages and pages back through history by request.
+// What a visible panel shows counts as read: the dialog is marked read with each snapshot and
+// shortly after live messages from others arrive.
 import * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
 import { compareMessages } from '../client/history';
@@ -18,6 +20,8 @@ const PAGE: PanelPage = { script: 'dist/webview/conversation.js', style: 'media/
 const PAGE_SIZE = 50;
 /** Short: a typed-in message should appear at once; a flood still becomes a few posts. */
 const COALESCE_MS = 16;
+/** A burst of incoming messages becomes one mark-read request. */
+const MARK_READ_DELAY_MS = 500;
 
 /** What the page persists with `setState`, and all a restored panel needs to find its dialog again. */
 interface ConversationState {
@@ -125,11 +129,18 @@ class ConversationPanel implements vscode.Disposable {
     const batcher = new Batcher<QBMessage>(COALESCE_MS, (messages) =>
       this.channel.notify('messages', { messages: messages.sort(compareMessages) }),
     );
+    // Whether the page shows them is decided when due: it may have been hidden, or still loading, on arrival.
+    const readLater = new Batcher<QBMessage>(MARK_READ_DELAY_MS, () => {
+      if (this.channel.live) this.markRead();
+    });
     this.disposables.push(
       this.channel,
       batcher,
+      readLater,
       service.on('message', (message) => {
-        if (message.chat_dialog_id === dialogId) batcher.push(message);
+        if (message.chat_dialog_id !== dialogId) return;
+        batcher.push(message);
+        if (message.sender_id !== service.me?.id) readLater.push(message);
       }),
       service.on('state', (state, detail) => {
         // Back online, the page may have missed anything: it gets a whole new snapshot.
@@ -163,6 +174,8 @@ class ConversationPanel implements vscode.Disposable {
       if (!dialog) dialog = (await service.refreshDialogs()).find((d) => d._id === this.dialogId);
       if (!dialog) throw new Error(`${me.login ?? `User ${me.id}`} is not an occupant of dialog ${this.dialogId}.`);
       const { messages, hasMore } = await this.page();
+      // The page zeroed the local count; this also marks a backlog older than the page.
+      this.markRead();
       const ids = new Set([...dialog.occupants_ids, ...messages.map((m) => m.sender_id), me.id]);
       const names = await service.userNames([...ids]);
       return { dialog, myUserId: me.id, names, messages, hasMore, connection: service.state };
@@ -177,6 +190,13 @@ class ConversationPanel implements vscode.Disposable {
   private async page(before?: { dateSent: number; id: string }): Promise<{ messages: QBMessage[]; hasMore: boolean }> {
     const loaded = await this.deps.service.loadMessages(this.dialogId, { limit: PAGE_SIZE + 1, before });
     return { messages: loaded.slice(-PAGE_SIZE), hasMore: loaded.length > PAGE_SIZE };
+  }
+
+  /** Not awaited by anyone: a failure leaves the dialog unread, which the next open or message retries. */
+  private markRead(): void {
+    this.deps.service.markRead(this.dialogId).catch((error: unknown) => {
+      this.deps.logger.warn(`Could not mark conversation ${this.dialogId} as read: ${errorMessage(error)}`);
+    });
   }
 
   private retitle(): void {

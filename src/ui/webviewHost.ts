@@ -5,15 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../shared/logger';
-import type { NotifyMessage, ReplyMessage, RequestShape, ToWebview } from '../shared/protocol';
+import type { KnownKeys, NotifyMessage, ReplyMessage, RequestShape, ToWebview } from '../shared/protocol';
 import { errorMessage } from './errors';
-
-/**
- * The names a protocol map declares, without the string index signature those maps carry only to
- * satisfy `Record<string, …>` constraints; otherwise every string would pass as a method name.
- */
-export type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] } &
-  string;
 
 export type RequestHandlers<R extends Record<string, RequestShape>> = {
   [K in KnownKeys<R>]: (params: R[K]['params']) => Promise<R[K]['result']>;
@@ -43,7 +36,10 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 /**
  * The whole page is a mount point and one nonce'd script: all content is rendered by the script
  * from JSON messages, so no chat text is ever spliced into HTML here. No 'unsafe-inline' at all:
- * styles come only from the stylesheet (the script may still set element styles through the CSSOM).
+ * styles come from the stylesheet (the script may still set element styles through the CSSOM) and
+ * from <style> elements carrying the nonce. The toolkit (FAST) needs the latter: it probes
+ * :focus-visible support with an empty <style>, nonce'd from the `csp-nonce` meta; blocked, its
+ * components fall back to :focus and show focus rings after mouse clicks too.
  */
 function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PanelPage): string {
   const nonce = randomBytes(16).toString('base64');
@@ -51,7 +47,7 @@ function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: Panel
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${src}`,
+    `style-src ${src} 'nonce-${nonce}'`,
     `font-src ${src}`,
     `img-src ${src} https: data:`,
   ].join('; ');
@@ -61,6 +57,7 @@ function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: Panel
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset(page.style)}">
 </head>

@@ -205,6 +205,59 @@ describe('client: ChatService against the local server', function () {
     assert.equal(service.dialogs[0]._id, dialog._id, 'the dialog with the newest message comes first');
   });
 
+  it('marks the dialog read: the newest page zeroes the local count, markRead the server\'s', async () => {
+    assert.ok(bobClient, 'bob is connected');
+    const unreadHere = () => service.dialogs.find((d) => d._id === dialog._id)?.unread_messages_count;
+    const unreadOnServer = async () => (await service.refreshDialogs()).find((d) => d._id === dialog._id)?.unread_messages_count;
+    const snapshotWithUnread = (count: number) =>
+      waitFor<QBDialog, QBDialog[]>(
+        (l) => {
+          const d = service.on('dialogs', l);
+          return () => d.dispose();
+        },
+        (list) => list.find((d) => d._id === dialog._id && d.unread_messages_count === count),
+        `a dialogs snapshot with ${count} unread`,
+      );
+    // Two more from bob: with "hi alice", more unread messages than the one-message page below lists.
+    for (const text of ['unread one', 'unread two']) {
+      const event = waitFor<QBMessage, QBMessage>(
+        (l) => {
+          const d = service.on('message', l);
+          return () => d.dispose();
+        },
+        (m) => (m.message === text ? m : undefined),
+        text,
+      );
+      await bobClient.send(
+        xml(
+          'message',
+          { to: userJid(alice.id, info.appId, info.domain), type: 'chat', id: newObjectId() },
+          xml('body', {}, text),
+          xml('extraParams', { xmlns: 'jabber:client' }, xml('save_to_history', {}, '1'), xml('dialog_id', {}, dialog._id)),
+        ),
+      );
+      await event;
+    }
+    assert.ok((unreadHere() ?? 0) >= 3, 'counted as they arrived');
+
+    const zeroedByPage = snapshotWithUnread(0);
+    await service.loadMessages(dialog._id, { limit: 1 });
+    await zeroedByPage;
+    assert.ok(((await unreadOnServer()) ?? 0) >= 2, 'the server marked only the listed message read');
+    assert.ok((unreadHere() ?? 0) >= 2, 'the refreshed list has the server count again');
+
+    const zeroedByMarkRead = snapshotWithUnread(0);
+    await service.markRead(dialog._id);
+    await zeroedByMarkRead;
+    assert.equal(unreadHere(), 0);
+    assert.equal(await unreadOnServer(), 0, 'the REST dialog list reports none unread for alice');
+
+    // Our own messages never count as unread for us, here or on the server.
+    await service.sendMessage(dialog._id, 'read you');
+    assert.equal(unreadHere(), 0);
+    assert.equal(await unreadOnServer(), 0);
+  });
+
   it('records the stanzas in order, both directions, credentials hidden', () => {
     assert.ok(records.length > 0);
     for (let i = 1; i < records.length; i++) assert.ok(records[i].seq > records[i - 1].seq, 'increasing seq');

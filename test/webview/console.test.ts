@@ -15,7 +15,7 @@ describe('stanza console webview (chromium)', function () {
   afterEach(async function () {
     assert.deepEqual(view.errors, [], 'no page errors');
     assert.deepEqual(view.dialogs, [], 'no dialogs');
-    assert.deepEqual(await view.unexpectedViolations(), [], 'no CSP violations');
+    assert.deepEqual(await view.violations(), [], 'no CSP violations');
     await view.close();
   });
 
@@ -40,6 +40,8 @@ describe('stanza console webview (chromium)', function () {
       stanza(3, { direction: 'in', kind: 'message', xml: HOSTILE_XML }),
     ]);
     assert.deepEqual((await view.host()).posted[0], { kind: 'ready' });
+    assert.equal(await view.page.locator('#app > .st-toolbar').count(), 1, 'mounted in the shell\'s #app');
+    assert.equal(await view.strayBodyChildren(), 0);
     assert.deepEqual(await view.page.locator('.st-time').allTextContents(), [
       '12:34:56.790',
       '12:34:56.791',
@@ -114,6 +116,24 @@ describe('stanza console webview (chromium)', function () {
     await view.notify('stanzas', { stanzas: stanzas(11, 2) });
     await view.page.locator('.st-row[data-seq="12"]').waitFor();
     assert.equal(await view.page.locator('.st-row').count(), 2);
+  });
+
+  it('shows the toolkit focus ring after keyboard focus only, not after a click', async () => {
+    await openWith(stanzas(1, 3));
+    const button = view.page.locator('.qb-button:has-text("Clear")');
+    // The ring is drawn on the button's inner control, styled `.control:focus-visible` when FAST's
+    // probe could insert its <style> under the CSP, `.control:focus` when the CSP blocked it.
+    const ring = () =>
+      view.page.evaluate<string>(
+        `(() => { const control = document.querySelector('.qb-button').shadowRoot.querySelector('.control');
+          return getComputedStyle(control).outlineStyle; })()`,
+      );
+    await button.click();
+    await view.waitForRequest('clear');
+    assert.equal(await ring(), 'none', 'no ring after a mouse click');
+    await view.page.keyboard.press('Tab');
+    await view.page.keyboard.press('Shift+Tab');
+    assert.equal(await ring(), 'solid', 'a ring after keyboard focus');
   });
 
   it('restores the follow setting after a reload', async () => {

@@ -16,7 +16,7 @@ describe('conversation webview (chromium)', function () {
     if (!view) return;
     assert.deepEqual(view.errors, [], 'no page errors');
     assert.deepEqual(view.dialogs, [], 'no dialogs');
-    assert.deepEqual(await view.unexpectedViolations(), [], 'no CSP violations');
+    assert.deepEqual(await view.violations(), [], 'no CSP violations');
     await view.close();
   });
 
@@ -48,6 +48,8 @@ describe('conversation webview (chromium)', function () {
     await openWith(snapshot({ messages: history }));
 
     assert.deepEqual((await view.host()).posted[0], { kind: 'ready' });
+    assert.equal(await view.page.locator('#app > .conv-header').count(), 1, 'mounted in the shell\'s #app');
+    assert.equal(await view.strayBodyChildren(), 0);
     assert.equal(await view.page.locator('.conv-title').textContent(), 'Team chat');
     assert.equal(await view.page.locator('.conv-type').textContent(), 'Group');
     assert.equal(await view.page.locator('.qb-badge').textContent(), 'online');

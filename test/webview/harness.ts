@@ -1,7 +1,7 @@
 // Runs the built webview bundles in real chromium with the host stubbed at the protocol boundary.
 // Pages are served over loopback HTTP so the CSP can name the origin the way the host names
-// `webview.cspSource`; the CSP, #app mount point, nonce'd script and stylesheet link mirror the
-// host's page (src/ui/webviewHost.ts), plus one nonce'd script standing in for VS Code.
+// `webview.cspSource`; the CSP, csp-nonce meta, #app mount point, nonce'd script and stylesheet link
+// mirror the host's page (src/ui/webviewHost.ts), plus one nonce'd script standing in for VS Code.
 // Browser-side code is kept in strings or in functions that only touch the stub's own globals,
 // because this project compiles tests without DOM types.
 import { randomBytes } from 'node:crypto';
@@ -79,7 +79,7 @@ export function hostCsp(origin: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${origin}`,
+    `style-src ${origin} 'nonce-${nonce}'`,
     `font-src ${origin}`,
     `img-src ${origin} https: data:`,
   ].join('; ');
@@ -123,6 +123,7 @@ function pageHtml(view: View, origin: string, state: unknown): string {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${hostCsp(origin, nonce)}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${origin}/media/${view}.css">
 <script nonce="${nonce}">${stubScript(state)}</script>
@@ -217,15 +218,6 @@ export class Harness {
   }
 }
 
-/**
- * The one CSP report the toolkit causes under the host's CSP, once per page: FAST probes for
- * :focus-visible support by inserting an empty <style> element (fast-web-utilities
- * `canUseFocusVisible`); blocked, its components fall back to :focus. Any other report is a finding.
- */
-const FAST_FOCUS_PROBE_VIOLATION = 'style-src-elem inline ';
-/** Chromium's console line for the same report names the hash of the empty string. */
-const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
-
 /** A webview page plus what happened in it that no test expects: errors and dialogs. */
 export class WebviewPage {
   readonly errors: string[] = [];
@@ -234,7 +226,7 @@ export class WebviewPage {
   constructor(readonly page: Page) {
     page.on('pageerror', (error) => this.errors.push(String(error)));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().includes(EMPTY_STYLE_HASH)) this.errors.push(message.text());
+      if (message.type() === 'error') this.errors.push(message.text());
     });
     page.on('dialog', (dialog) => {
       this.dialogs.push(dialog.message());
@@ -262,9 +254,9 @@ export class WebviewPage {
     return this.page.evaluate((data) => (globalThis as unknown as StubWindow).__toWebview(data), message);
   }
 
-  /** CSP reports other than the toolkit's known focus-visible probe. */
-  async unexpectedViolations(): Promise<string[]> {
-    return (await this.host()).violations.filter((v) => v !== FAST_FOCUS_PROBE_VIOLATION);
+  /** Every CSP report so far: the page is built to need none. */
+  async violations(): Promise<string[]> {
+    return (await this.host()).violations;
   }
 
   /** The requests posted so far for `method`. */
@@ -275,6 +267,11 @@ export class WebviewPage {
   /** Waits for the `n`th (1-based) request for `method`. */
   async waitForRequest(method: string, n = 1): Promise<PostedMessage> {
     return until(async () => (await this.requests(method))[n - 1], `request #${n} for ${method}`);
+  }
+
+  /** Elements the page put directly in <body> beside the shell's #app and scripts: there should be none. */
+  strayBodyChildren(): Promise<number> {
+    return this.page.locator('body > :not(#app):not(script)').count();
   }
 
   /** Every node (elements, text, comments) in the document, as the DOM-size budget counts them. */

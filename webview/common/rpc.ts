@@ -1,11 +1,8 @@
 // Typed client for the webview protocol in src/shared/protocol.ts: requests are matched to replies
 // by `seq`; notifications go to one handler per method. The host expects `ready` once the page is
 // wired, and answers it with a snapshot.
-import type { ReplyMessage, RequestShape } from '../../src/shared/protocol';
+import type { KnownKeys, ReplyMessage, RequestShape } from '../../src/shared/protocol';
 import { postMessage } from './vscodeApi';
-
-/** The named methods of a protocol interface, without its `[method: string]` index signature. */
-type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] } & string;
 
 export type NotifyHandlers<N extends Record<string, unknown>> = {
   [K in KnownKeys<N>]?: (params: N[K]) => void;

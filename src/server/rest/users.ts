@@ -1,5 +1,6 @@
 // /users: create, get by id / login / email, and the filtered, paged list (spec §3).
 import type { QBUser } from '../../shared/models';
+import { displayName as userDisplayName } from '../../shared/users';
 import {
   StoreConflictError,
   type NewUser,
@@ -34,7 +35,7 @@ export function userJson(user: UserRecord): QBUser {
 
 /** The display name QuickBlox clients show, also used as a private dialog's name. */
 export function displayName(user: UserRecord): string {
-  return user.fullName ?? user.login ?? user.email ?? String(user.id);
+  return userDisplayName(userJson(user));
 }
 
 export const userRoutes: Route[] = [
