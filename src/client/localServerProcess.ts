@@ -2,7 +2,7 @@
 // blocks or takes down the editor, and finds an already running one by its REST address.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { Agent, request } from 'undici';
+import { loadUndici } from './undici';
 import type { Logger } from '../shared/logger';
 import { LOCAL_INFO_PATH, isLocalServerInfo, parseReadyLine, type LocalServerInfo } from '../shared/localServer';
 import type { Disposable } from './contracts';
@@ -77,6 +77,7 @@ export async function startLocalServerProcess(options: LocalServerProcessOptions
  * undefined when nothing listens, something else answers, or it is too slow.
  */
 export async function probeLocalServer(restUrl: string, timeoutMs = 1000): Promise<LocalServerInfo | undefined> {
+  const { Agent, request } = await loadUndici();
   const agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   try {
     const response = await request(restUrl.replace(/\/+$/, '') + LOCAL_INFO_PATH, {

@@ -3,7 +3,8 @@
 // message create, GET parameters in the query) so the local server and the cloud treat us like any
 // SDK client.
 import { randomInt } from 'node:crypto';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from './undici';
 import type { QBDialog, QBDialogList, QBMessage, QBMessageList, QBSession, QBUser } from '../shared/models';
 import { signSessionParams } from '../shared/signature';
 import { encodeQuery, restUrl, type QueryParams } from './query';
@@ -73,13 +74,16 @@ interface Answer {
 }
 
 export class RestClient {
-  private readonly agent: Agent;
+  /** Created with the first request (see undici.ts). */
+  private agent: Promise<Agent> | undefined;
   private token: string | undefined;
   private onBehalfOf: number | undefined;
 
-  constructor(private readonly options: RestClientOptions) {
-    const timeout = options.timeoutMs ?? 15_000;
-    this.agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
+  constructor(private readonly options: RestClientOptions) {}
+
+  private dispatcher(): Promise<Agent> {
+    const timeout = this.options.timeoutMs ?? 15_000;
+    return (this.agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout })));
   }
 
   get sessionToken(): string | undefined {
@@ -174,7 +178,8 @@ export class RestClient {
   /** Idempotent: drops the token and closes the agent's sockets. */
   async close(): Promise<void> {
     this.token = undefined;
-    if (!this.agent.closed) await this.agent.close();
+    const agent = await this.agent;
+    if (agent && !agent.closed) await agent.close();
   }
 
   private headers(body: Body | undefined): Record<string, string> {
@@ -206,11 +211,12 @@ export class RestClient {
     let status: number;
     let text: string;
     try {
+      const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.dispatcher()]);
       const response = await request(restUrl(this.options.apiEndpoint, path) + search, {
         method,
         headers: this.headers(body),
         body: payload,
-        dispatcher: this.agent,
+        dispatcher,
       });
       status = response.statusCode;
       text = await response.body.text();
