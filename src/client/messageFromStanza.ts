@@ -2,6 +2,7 @@
 // would return for it, so live and loaded messages look alike in the conversation panel.
 import type { Element } from '@xmpp/xml';
 import { parseRoomJid, parseUserJid } from '../shared/jid';
+import { isCustomParam } from '../shared/messageFields';
 import type { QBMessage } from '../shared/models';
 import { newObjectId } from '../shared/objectId';
 import { NS, readExtraParams } from '../shared/stanza';
@@ -12,15 +13,6 @@ export interface StanzaContext {
   /** unix ms; injectable for tests. */
   now?: number;
 }
-
-/** extraParams the server or the SDK use for routing and storage, not custom fields. */
-const PROTOCOL_PARAMS = new Set(['message_id', 'date_sent', 'dialog_id', 'save_to_history', 'moduleIdentifier']);
-
-/** Keys of QBMessage a custom parameter must not overwrite. */
-const MODEL_KEYS = new Set([
-  '_id', 'chat_dialog_id', 'message', 'date_sent', 'sender_id', 'recipient_id', 'read_ids',
-  'delivered_ids', 'attachments', 'created_at', 'updated_at', 'read', 'markable',
-]);
 
 /**
  * A chat or groupchat stanza with a body or attachments as a QBMessage; undefined for anything
@@ -60,7 +52,7 @@ export function messageFromStanza(element: Element, context: StanzaContext): QBM
   };
   if (element.getChild('markable', NS.markers)) message.markable = 1;
   for (const [key, value] of Object.entries(params)) {
-    if (!PROTOCOL_PARAMS.has(key) && !MODEL_KEYS.has(key)) message[key] = value;
+    if (isCustomParam(key)) message[key] = value;
   }
   return message;
 }

@@ -25,6 +25,8 @@ Options:
   --auth-key <key>       application auth key (default ${LOCAL_DEFAULTS.authKey})
   --auth-secret <secret> application auth secret (default ${LOCAL_DEFAULTS.authSecret})
   --api-key <key>        API key for Authorization: ApiKey (default ${LOCAL_DEFAULTS.apiKey})
+  --cors-origin <origin> also let web pages from this origin call the server, e.g. http://app.test:3000
+                         (repeatable; pages on localhost, 127.0.0.1, [::1] and VS Code webviews always may)
   --help                 show this help
 
 When listening, prints one line "ready {json}" on stdout; logs go to stderr.
@@ -89,6 +91,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         break;
       case '--api-key':
         options.apiKey = value();
+        break;
+      case '--cors-origin':
+        options.corsOrigins = [...(options.corsOrigins ?? []), value()];
         break;
       default:
         throw new UsageError(`Unknown option ${name}.`);

@@ -39,7 +39,7 @@ export function seedDemo(store: ChatStore, logger: Logger): DemoUser[] {
   for (const user of USERS) {
     ids[user.login] = store.createUser({ login: user.login, password: user.password, fullName: user.fullName }).id;
   }
-  const privateDialog = store.ensurePrivateDialog(ids.alice, ids.bob);
+  const privateDialog = store.ensurePrivateDialog(ids.alice, ids.bob).dialog;
   const group = store.createDialog({ type: 2, ownerId: ids.carol, occupantIds: [ids.alice, ids.bob], name: 'Demo group' });
   addHistory(store, privateDialog.id, PRIVATE_HISTORY, ids);
   addHistory(store, group.id, GROUP_HISTORY, ids);

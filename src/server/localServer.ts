@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { mucDomainOf } from '../shared/jid';
 import { LOCAL_DEFAULTS, type LocalServerInfo } from '../shared/localServer';
 import { silentLogger, type Logger } from '../shared/logger';
+import { accessPolicy } from './access';
 import { seedDemo } from './demo';
 import { createRestHandler } from './rest';
 import { SESSION_TTL_MS, type ChatStore } from './store/chatStore';
@@ -26,6 +27,8 @@ export interface LocalServerOptions {
   authKey?: string;
   authSecret?: string;
   apiKey?: string;
+  /** Browser origins allowed besides loopback pages and VS Code webviews (--cors-origin). */
+  corsOrigins?: readonly string[];
   logger?: Logger;
 }
 
@@ -48,6 +51,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
   const logger = options.logger ?? silentLogger;
   if (!options.memory && !options.dataPath) throw new Error('startLocalServer needs dataPath, or memory: true');
 
+  const access = accessPolicy({ listenHost: host, corsOrigins: options.corsOrigins ?? [] });
   const store = openSqliteChatStore({ path: options.memory ? undefined : options.dataPath });
   let httpServer: Server | undefined;
   let xmpp: XmppServer | undefined;
@@ -70,6 +74,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
         now: Date.now,
         sessionTtlMs: SESSION_TTL_MS,
         maxBodyBytes: MAX_BODY_BYTES,
+        access,
       }),
     );
     const httpPort = await listen(httpServer, host, options.httpPort ?? LOCAL_DEFAULTS.httpPort);
@@ -80,6 +85,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       host,
       tcpPort: options.xmppPort ?? LOCAL_DEFAULTS.xmppPort,
       httpServer,
+      access,
       logger,
     });
     const hostInUrl = host.includes(':') ? `[${host}]` : host;

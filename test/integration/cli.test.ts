@@ -64,6 +64,12 @@ describe('cli: node dist/server.js', function () {
     assert.equal(await exitCode(child), 0);
   });
 
+  it('documents --cors-origin in --help', () => {
+    const result = spawnSync(process.execPath, [serverScript, '--help'], { encoding: 'utf8' });
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /--cors-origin <origin>.*\n.*repeatable/);
+  });
+
   it('rejects an unknown option with exit 2 and a message on stderr', () => {
     const result = spawnSync(process.execPath, [serverScript, '--no-such-option'], { encoding: 'utf8' });
     assert.equal(result.status, 2);

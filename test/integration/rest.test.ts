@@ -282,6 +282,70 @@ describe('rest: local server REST API', function () {
       assert.deepEqual(older.map((m) => m._id), [asc[0]._id]);
     });
 
+    it('marks read and delivered with PUT /chat/Message, answering 200 with an empty body, and counts unread', async () => {
+      const group = await call<QBDialog>('POST', '/chat/Dialog.json', { token: bobToken, json: { type: 2, name: 'Marks', occupants_ids: [alice.id] } });
+      const dialogId = group.body._id;
+      const ids: string[] = [];
+      for (const text of ['one', 'two', 'three']) {
+        ids.push((await call<QBMessage>('POST', '/chat/Message.json', { token: bobToken, json: { chat_dialog_id: dialogId, message: text } })).body._id);
+      }
+      type Unread = { total: number } & Record<string, number>;
+      const unread = async () => (await call<Unread>('GET', `/chat/Message/unread.json?chat_dialog_ids=${dialogId}`, { token: aliceToken })).body;
+      assert.equal((await unread())[dialogId], 3);
+
+      const delivered = await call('PUT', `/chat/Message/${ids[0]}.json`, { token: aliceToken, json: { delivered: '1', chat_dialog_id: dialogId } });
+      assert.equal(delivered.status, 200);
+      assert.equal(delivered.body, undefined, 'empty body');
+      const one = await call<QBMessageList>('GET', `/chat/Message.json?chat_dialog_id=${dialogId}&_id=${ids[0]}&mark_as_read=0`, { token: aliceToken });
+      assert.deepEqual(one.body.items.map((m) => [m._id, m.delivered_ids.includes(alice.id), m.read_ids.includes(alice.id)]), [[ids[0], true, false]]);
+
+      assert.equal((await call('PUT', `/chat/Message/${ids[0]},${ids[1]}.json`, { token: aliceToken, form: `chat_dialog_id=${dialogId}&read=1` })).status, 200);
+      assert.equal((await unread())[dialogId], 1);
+      assert.equal((await dialogsOf(aliceToken)).find((d) => d._id === dialogId)?.unread_messages_count, 1);
+      assert.equal((await call('PUT', '/chat/Message.json', { token: aliceToken, form: `chat_dialog_id=${dialogId}&read=1` })).status, 200);
+      const after = await unread();
+      assert.equal(after[dialogId], 0);
+      assert.equal(after.total, 0);
+
+      const notMine = await call('PUT', `/chat/Message/${ids[0]}.json`, { token: carolToken, form: `chat_dialog_id=${dialogId}&read=1` });
+      assert.equal(notMine.status, 403);
+      const unknown = await call('PUT', `/chat/Message/${ids[0]}.json`, { token: aliceToken, form: `chat_dialog_id=${'0'.repeat(24)}&read=1` });
+      assert.equal(unknown.status, 404);
+    });
+
+    it('edits a message’s text for its sender only (PUT message=…)', async () => {
+      const privateDialog = (await dialogsOf(aliceToken)).find((d) => d.type === 3 && d.occupants_ids.includes(bob.id));
+      const dialogId = privateDialog?._id ?? '';
+      const sent = await call<QBMessage>('POST', '/chat/Message.json', { token: aliceToken, json: { chat_dialog_id: dialogId, message: 'teh typo' } });
+      const byBob = await call('PUT', `/chat/Message/${sent.body._id}.json`, { token: bobToken, json: { chat_dialog_id: dialogId, message: 'hijacked' } });
+      assert.equal(byBob.status, 403);
+      const edited = await call('PUT', `/chat/Message/${sent.body._id}.json`, { token: aliceToken, json: { chat_dialog_id: dialogId, message: 'the typo' } });
+      assert.equal(edited.status, 200);
+      const listed = await call<QBMessageList>('GET', `/chat/Message.json?chat_dialog_id=${dialogId}&_id=${sent.body._id}&mark_as_read=0`, { token: bobToken });
+      assert.equal(listed.body.items[0].message, 'the typo');
+    });
+
+    it('refuses list filters it does not implement with 422, before marking anything read', async () => {
+      const group = (await call<QBDialog>('POST', '/chat/Dialog.json', { token: aliceToken, json: { type: 2, name: 'Filters', occupants_ids: [bob.id] } })).body;
+      await call('POST', '/chat/Message.json', { token: aliceToken, json: { chat_dialog_id: group._id, message: 'unread for bob' } });
+      for (const [query, key] of [
+        ['sender_id=999999', 'sender_id'],
+        ['message[ctn]=zzz', 'message'],
+        ['date_sent[in]=1,2', 'date_sent[in]'],
+        ['_id[ne]=5', '_id[ne]'],
+      ]) {
+        const res: Response<ErrorBody> = await call<ErrorBody>('GET', `/chat/Message.json?chat_dialog_id=${group._id}&${query}`, { token: bobToken });
+        assert.equal(res.status, 422, query);
+        assert.deepEqual(res.body, { errors: { [key]: ['is not supported by the local server yet'] } });
+      }
+      const unreadNow = (await dialogsOf(bobToken)).find((d) => d._id === group._id)?.unread_messages_count;
+      assert.equal(unreadNow, 1);
+      const dialogs = await call<ErrorBody>('GET', '/chat/Dialog.json?updated_at[gt]=9999999999', { token: bobToken });
+      assert.equal(dialogs.status, 422);
+      assert.deepEqual(dialogs.body, { errors: { updated_at: ['is not supported by the local server yet'] } });
+      assert.equal((await call('GET', '/chat/Dialog.json?type[in]=2&sort_desc=name&limit=5&count=1', { token: bobToken })).status, 200);
+    });
+
     it('writes to a user by recipient_id, opening the private dialog', async () => {
       const sent = await call<QBMessage>('POST', '/chat/Message.json', { token: carolToken, json: { recipient_id: bob.id, message: 'hi bob' } });
       assert.equal(sent.status, 201);
@@ -380,15 +444,47 @@ describe('rest: local server REST API', function () {
       assert.deepEqual(res.body, server.info);
     });
 
-    it('answers a CORS preflight', async () => {
-      const res = await fetch(`${base}/chat/Message.json`, {
-        method: 'OPTIONS',
-        headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'qb-token' },
+    it('answers a CORS preflight from a loopback page or a VS Code webview, echoing its origin', async () => {
+      for (const origin of ['http://localhost:5173', 'https://127.0.0.1', 'http://[::1]:8081', 'vscode-webview://1abc2def']) {
+        const res = await fetch(`${base}/chat/Message.json`, {
+          method: 'OPTIONS',
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'qb-token' },
+        });
+        assert.equal(res.status, 200, origin);
+        assert.equal(res.headers.get('access-control-allow-origin'), origin);
+        assert.match(res.headers.get('access-control-allow-headers') ?? '', /QB-Token/);
+        assert.match(res.headers.get('access-control-expose-headers') ?? '', /QB-Token-ExpirationDate/);
+      }
+    });
+
+    it('refuses pages from other origins, even with the API key, and never exposes /_local/ cross-origin', async () => {
+      const evil = { Origin: 'https://evil.example' };
+      const info = await call<ErrorBody>('GET', '/_local/info.json', { headers: evil });
+      assert.equal(info.status, 403);
+      assert.equal(info.headers.get('access-control-allow-origin'), null);
+      assert.doesNotMatch(JSON.stringify(info.body), /local-api-key|authSecret/);
+      const asBob = await call('GET', '/chat/Dialog.json', { headers: { ...evil, Authorization: `ApiKey ${server.info.apiKey}`, 'On-Behalf-Of': String(bob.id) } });
+      assert.equal(asBob.status, 403);
+      const local = await call('GET', '/_local/info.json', { headers: { Origin: 'http://localhost:3000' } });
+      assert.equal(local.status, 200);
+      assert.equal(local.headers.get('access-control-allow-origin'), null, 'no CORS on /_local/ at all');
+    });
+
+    it('refuses a Host header that is not this machine (DNS rebinding) with 403 JSON', async () => {
+      const { request } = await import('node:http');
+      const url = new URL(base);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, path: '/_local/info.json', headers: { Host: `rebind.evil.example:${url.port}` } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
       });
-      assert.equal(res.status, 200);
-      assert.equal(res.headers.get('access-control-allow-origin'), '*');
-      assert.match(res.headers.get('access-control-allow-headers') ?? '', /QB-Token/);
-      assert.match(res.headers.get('access-control-expose-headers') ?? '', /QB-Token-ExpirationDate/);
+      assert.equal(answer.status, 403);
+      assert.match(answer.body, /DNS rebinding/);
+      assert.doesNotMatch(answer.body, new RegExp(server.info.authSecret));
     });
   });
 });

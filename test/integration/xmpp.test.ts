@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { client, xml, type Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import WebSocket from 'ws';
+import { accessPolicy } from '../../src/server/access';
 import { silentLogger } from '../../src/shared/logger';
 import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
@@ -48,6 +49,7 @@ describe('XMPP server (integration)', function () {
       host: '127.0.0.1',
       tcpPort: 0,
       httpServer: http,
+      access: accessPolicy({ listenHost: '127.0.0.1', corsOrigins: [] }),
       logger: silentLogger,
     });
   });
@@ -238,6 +240,74 @@ describe('XMPP server (integration)', function () {
     ws.send(`<close xmlns="${NS.framing}"/>`);
     assert.match(await ws.next(), /^<close /);
     await ws.closed;
+  });
+
+  /** A WebSocket client (Strophe's wire form) logged in, bound and available. */
+  async function wsOnline(user: UserRecord, password: string, resource: string): Promise<FrameClient> {
+    const port = (http.address() as AddressInfo).port;
+    const ws = new FrameClient(`ws://127.0.0.1:${port}/ws`);
+    sockets.push(ws);
+    await ws.opened;
+    ws.send(`<open xmlns="${NS.framing}" to="${DOMAIN}" version="1.0"/>`);
+    await ws.next();
+    await ws.next();
+    ws.send(`<auth xmlns="${NS.sasl}" mechanism="PLAIN">${Buffer.from(`\0${login(user)}\0${password}`).toString('base64')}</auth>`);
+    assert.match(await ws.next(), /^<success /);
+    ws.send(`<open xmlns="${NS.framing}" to="${DOMAIN}" version="1.0"/>`);
+    await ws.next();
+    await ws.next();
+    ws.send(`<iq xmlns="${NS.client}" type="set" id="b"><bind xmlns="${NS.bind}"><resource>${resource}</resource></bind></iq>`);
+    await ws.next();
+    const available = nextEvent((e) => e.session === `${bare(user)}/${resource}` && e.detail === 'available');
+    ws.send(`<presence xmlns="${NS.client}"/>`);
+    await available;
+    return ws;
+  }
+
+  it('answers a message the server fails on with <internal-server-error/> on TCP and WebSocket, and keeps both streams', async () => {
+    const ws = await wsOnline(carol, 'carol-secret', 'tab');
+    const getUser = store.getUser.bind(store);
+    store.getUser = () => {
+      throw new Error('simulated store failure');
+    };
+    try {
+      const tcpError = nextStanza(a.c, (s) => s.attrs.id === 'fails-tcp' && s.attrs.type === 'error');
+      await a.c.send(xml('message', { to: bare(bob), type: 'chat', id: 'fails-tcp' }, xml('body', {}, 'x')));
+      assert.ok((await tcpError).getChild('error')?.getChild('internal-server-error', NS.stanzas));
+      ws.send(`<message xmlns="${NS.client}" to="${bare(bob)}" type="chat" id="fails-ws"><body>x</body></message>`);
+      const frame = await ws.next();
+      assert.match(frame, /type="error"/);
+      assert.match(frame, /id="fails-ws"/);
+      assert.match(frame, /<internal-server-error /);
+    } finally {
+      store.getUser = getUser;
+    }
+    const arrived = nextStanza(b.c, (s) => s.attrs.id === 'after-failure');
+    await a.c.send(xml('message', { to: bare(bob), type: 'chat', id: 'after-failure' }, xml('body', {}, 'still here')));
+    await arrived;
+    ws.send(`<message xmlns="${NS.client}" to="${bare(bob)}" type="chat" id="after-failure-ws"><body>me too</body></message>`);
+    await nextStanza(b.c, (s) => s.attrs.id === 'after-failure-ws');
+  });
+
+  it('answers an upgrade to another path with 404, and a foreign page’s /ws upgrade with 403', async () => {
+    const port = (http.address() as AddressInfo).port;
+    const upgrade = (path: string, extra = '') =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: xmpp\r\n${extra}\r\n`;
+    for (const [request, status, refused] of [
+      [upgrade('/other'), /^HTTP\/1.1 404 /, true],
+      [upgrade('/ws', 'Origin: https://evil.example\r\n'), /^HTTP\/1.1 403 /, true],
+      [upgrade('/ws', `Origin: http://localhost:${port}\r\n`), /^HTTP\/1.1 101 /, false],
+    ] as const) {
+      const raw = new RawTcp(port);
+      sockets.push(raw);
+      await raw.connected;
+      raw.write(request);
+      await raw.waitFor(status);
+      // A refused upgrade is closed by the server; the accepted one is closed here.
+      if (refused) await raw.closed;
+      raw.close();
+    }
   });
 
   it('ends a WebSocket stream whose frame holds two elements with <not-well-formed/>', async () => {

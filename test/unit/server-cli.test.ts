@@ -21,6 +21,12 @@ describe('server: CLI arguments', () => {
     });
   });
 
+  it('collects every --cors-origin', () => {
+    const command = parseCliArgs(['--memory', '--cors-origin', 'http://app.test:3000', '--cors-origin=https://other.test']);
+    assert.deepEqual(command, { kind: 'run', options: { memory: true, corsOrigins: ['http://app.test:3000', 'https://other.test'] } });
+    assert.throws(() => parseCliArgs(['--cors-origin']), UsageError);
+  });
+
   it('asks for help', () => {
     assert.deepEqual(parseCliArgs(['--demo', '--help']), { kind: 'help' });
   });

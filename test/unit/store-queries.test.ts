@@ -19,10 +19,10 @@ describe('store: SQLite chat store queries', () => {
   afterEach(() => store.close());
 
   describe('users', () => {
-    it('gives positive ids and checks passwords against the salted hash', () => {
+    it('gives positive ids and checks passwords against the salted hash', async () => {
       assert.ok(alice > 0 && bob > alice);
-      assert.equal(store.verifyPassword(alice, 'alice-pass'), true);
-      assert.equal(store.verifyPassword(alice, 'bob-pass'), false);
+      assert.equal(await store.verifyPassword(alice, 'alice-pass'), true);
+      assert.equal(await store.verifyPassword(alice, 'bob-pass'), false);
       assert.equal(store.countUsers(), 3);
     });
 
@@ -55,18 +55,21 @@ describe('store: SQLite chat store queries', () => {
       assert.equal(store.touchSession(session.token, 60_000), undefined);
     });
 
-    it('remembers nonces even after the session is deleted', () => {
-      const session = store.createSession(1, alice, 7, 1000, 60_000);
+    it('accepts a nonce once, even after the session it opened is deleted', () => {
+      const ts = Math.floor(now / 1000);
+      assert.equal(store.claimNonce(1, 7, ts), true);
+      const session = store.createSession(1, alice, 7, ts, 60_000);
       store.deleteSession(session.token);
-      assert.equal(store.nonceSeen(1, 7, 1000), true);
-      assert.equal(store.nonceSeen(1, 8, 1000), false);
+      assert.equal(store.claimNonce(1, 7, ts), false, 'a replay');
+      assert.equal(store.claimNonce(1, 8, ts), true);
     });
   });
 
   describe('dialogs', () => {
     it('keeps exactly one private dialog per pair, whichever side asks', () => {
-      const first = store.ensurePrivateDialog(alice, bob);
-      assert.equal(store.ensurePrivateDialog(bob, alice).id, first.id);
+      const { dialog: first, created } = store.ensurePrivateDialog(alice, bob);
+      assert.equal(created, true);
+      assert.deepEqual(store.ensurePrivateDialog(bob, alice), { dialog: first, created: false });
       assert.equal(store.createDialog({ type: 3, ownerId: bob, occupantIds: [alice] }).id, first.id);
       assert.equal(store.findPrivateDialog(bob, alice)?.id, first.id);
       assert.deepEqual(first.occupantIds, [alice, bob]);
@@ -75,7 +78,7 @@ describe('store: SQLite chat store queries', () => {
 
     it('lists only visible dialogs, filtered by type and id', () => {
       const group = store.createDialog({ type: 2, ownerId: carol, occupantIds: [bob, alice], name: 'G' });
-      const privateDialog = store.ensurePrivateDialog(alice, bob);
+      const privateDialog = store.ensurePrivateDialog(alice, bob).dialog;
       assert.deepEqual(group.occupantIds, [alice, bob, carol]);
       assert.equal(store.listDialogs(carol, { limit: 10, skip: 0 }).total, 1);
       assert.equal(store.listDialogs(alice, { limit: 10, skip: 0 }).total, 2);
@@ -102,7 +105,7 @@ describe('store: SQLite chat store queries', () => {
     });
 
     it('markRead lowers the counter by what it newly marks, never below zero', () => {
-      const dialog = store.ensurePrivateDialog(alice, bob);
+      const dialog = store.ensurePrivateDialog(alice, bob).dialog;
       const ids = [1, 2, 3].map((i) => store.createMessage({ dialogId: dialog.id, senderId: alice, body: `m${i}`, dateSent: i }).id);
       assert.equal(store.unreadCount(bob, dialog.id), 3);
       assert.equal(store.markRead(bob, dialog.id, [ids[0]]), 1);
@@ -134,7 +137,7 @@ describe('store: SQLite chat store queries', () => {
     });
 
     it('keeps attachments and custom parameters as given', () => {
-      const dialog = store.ensurePrivateDialog(alice, bob);
+      const dialog = store.ensurePrivateDialog(alice, bob).dialog;
       const created = store.createMessage({
         dialogId: dialog.id,
         senderId: bob,
@@ -149,6 +152,37 @@ describe('store: SQLite chat store queries', () => {
       assert.deepEqual(read?.customParams, { age: '25' });
       assert.equal(read?.markable, true);
       assert.equal(read?.recipientId, alice);
+    });
+
+    it('opens the private dialog with the first message, and leaves none behind when that message fails', () => {
+      const first = store.createMessage({ privateWith: bob, senderId: alice, body: 'hi', dateSent: 1 });
+      assert.equal(first.dialogId, store.findPrivateDialog(alice, bob)?.id);
+      assert.equal(store.unreadCount(bob, first.dialogId), 1);
+      // The same id again cannot be inserted: the dialog it would have opened must not exist either.
+      assert.throws(() => store.createMessage({ privateWith: carol, senderId: alice, body: 'dup', dateSent: 2, id: first.id }));
+      assert.equal(store.findPrivateDialog(alice, carol), undefined);
+      assert.equal(store.listDialogs(carol, { limit: 10, skip: 0 }).total, 0);
+    });
+
+    it('marks read and delivered by the stored id or by the stanza id the message came with', () => {
+      const dialog = store.ensurePrivateDialog(alice, bob).dialog;
+      const byStanza = store.createMessage({ dialogId: dialog.id, senderId: alice, body: 'a', dateSent: 1, stanzaId: 'web-42' });
+      const byId = store.createMessage({ dialogId: dialog.id, senderId: alice, body: 'b', dateSent: 2 });
+      assert.equal(store.markDelivered(bob, dialog.id, ['web-42']), 1);
+      assert.deepEqual(store.getMessage(byStanza.id)?.deliveredIds, [alice, bob]);
+      assert.equal(store.markRead(bob, dialog.id, ['web-42', byId.id]), 2);
+      assert.equal(store.unreadCount(bob, dialog.id), 0);
+      assert.equal(store.totalUnreadCount(bob), 0);
+    });
+
+    it('edits a message and the dialog’s last message with it', () => {
+      const dialog = store.ensurePrivateDialog(alice, bob).dialog;
+      const message = store.createMessage({ dialogId: dialog.id, senderId: alice, body: 'typo', dateSent: 1 });
+      now += 1000;
+      const edited = store.editMessage(message.id, 'fixed');
+      assert.equal(edited.body, 'fixed');
+      assert.equal(edited.updatedAt, now);
+      assert.equal(store.getDialog(dialog.id)?.lastMessage, 'fixed');
     });
   });
 });

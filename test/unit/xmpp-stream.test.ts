@@ -34,6 +34,14 @@ class FakeFraming implements Framing {
   close(): void {
     this.closed = true;
   }
+  /** Resolves once something was sent: the SASL outcome comes asynchronously (the password hash runs off-thread). */
+  async settled(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (this.sent.length === 0) {
+      if (Date.now() > deadline) throw new Error('nothing was sent within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
   /** Everything sent since the last take. */
   take(): Element[] {
     return this.sent.splice(0);
@@ -73,16 +81,19 @@ describe('xmpp stream', () => {
   const login = (user: UserRecord) => `${user.id}-${APP_ID}`;
   const bare = (user: UserRecord) => `${login(user)}@${DOMAIN}`;
 
-  function connect(): { stream: XmppStream; framing: FakeFraming } {
+  function connect(preAuthTimeoutMs = 30_000): { stream: XmppStream; framing: FakeFraming } {
     const framing = new FakeFraming();
-    return { stream: new XmppStream(framing, { router, store, domain: DOMAIN, appId: APP_ID, logger: silentLogger }), framing };
+    const context = { router, store, domain: DOMAIN, appId: APP_ID, logger: silentLogger, preAuthTimeoutMs };
+    return { stream: new XmppStream(framing, context), framing };
   }
 
   /** Opens, authenticates, binds and (by default) sends the initial presence; returns the full JID. */
-  function online(user: UserRecord, resource?: string, available = true) {
+  async function online(user: UserRecord, resource?: string, available = true) {
     const { stream, framing } = connect();
     stream.onOpen(streamOpen);
+    framing.take();
     stream.onElement(plain('', login(user), PASSWORD));
+    await framing.settled();
     stream.onOpen(streamOpen);
     stream.onElement(xml('iq', { type: 'set', id: 'bind' }, xml('bind', { xmlns: NS.bind }, resource ? xml('resource', {}, resource) : undefined)));
     const jid = framing.take().at(-1)?.getChild('bind', NS.bind)?.getChildText('jid') ?? '';
@@ -95,13 +106,14 @@ describe('xmpp stream', () => {
   }
 
   describe('negotiation', () => {
-    it('offers PLAIN only, then bind and session after the restart', () => {
+    it('offers PLAIN only, then bind and session after the restart', async () => {
       const { stream, framing } = connect();
       stream.onOpen(streamOpen);
       const mechanisms = framing.one().getChild('mechanisms', NS.sasl);
       assert.deepEqual(mechanisms?.getChildren('mechanism').map((m) => m.getText()), ['PLAIN']);
 
       stream.onElement(plain(`${login(alice)}@${DOMAIN}`, login(alice), PASSWORD));
+      await framing.settled();
       assert.ok(framing.one().is('success', NS.sasl));
       assert.equal(framing.restarts, 1);
 
@@ -112,20 +124,18 @@ describe('xmpp stream', () => {
       assert.equal(framing.opens, 2);
     });
 
-    it('accepts a live REST session token as the password', () => {
+    it('accepts a live REST session token as the password', async () => {
       const session = store.createSession(APP_ID, alice.id, 1, 1, 60_000);
       const { stream, framing } = connect();
       stream.onOpen(streamOpen);
       framing.take();
       stream.onElement(plain('', login(alice), session.token));
+      await framing.settled();
       assert.ok(framing.one().is('success', NS.sasl));
     });
 
-    it('refuses a wrong password, another user\'s token and a foreign authzid', () => {
+    it('refuses a wrong password, another user\'s token and a foreign authzid', async () => {
       const bobsToken = store.createSession(APP_ID, bob.id, 2, 2, 60_000).token;
-      const { stream, framing } = connect();
-      stream.onOpen(streamOpen);
-      framing.take();
       for (const [auth, condition] of [
         [plain('', login(alice), 'wrong'), 'not-authorized'],
         [plain('', login(alice), bobsToken), 'not-authorized'],
@@ -134,17 +144,69 @@ describe('xmpp stream', () => {
         [xml('auth', { xmlns: NS.sasl, mechanism: 'PLAIN' }, 'not base64!'), 'malformed-request'],
         [xml('auth', { xmlns: NS.sasl, mechanism: 'SCRAM-SHA-1' }, 'x'), 'invalid-mechanism'],
       ] as const) {
+        const { stream, framing } = connect();
+        stream.onOpen(streamOpen);
+        framing.take();
         stream.onElement(auth);
+        await framing.settled();
         const failure = framing.one();
         assert.ok(failure.is('failure', NS.sasl));
         assert.equal(failure.getChildElements()[0].name, condition);
+        assert.equal(framing.closed, false, 'a failed attempt may be retried');
       }
-      stream.onElement(plain('', login(alice), 'wrong'));
-      assert.equal(framing.one().getChildText('text'), 'Password not verified');
-      assert.equal(framing.closed, false, 'a failed attempt may be retried');
     });
 
-    it('ends the stream with <not-authorized/> for a stanza before authentication', () => {
+    it('ends the stream with <policy-violation/> after the third failed attempt', async () => {
+      const { stream, framing } = connect();
+      stream.onOpen(streamOpen);
+      framing.take();
+      for (const attempt of [1, 2]) {
+        stream.onElement(plain('', login(alice), `wrong-${attempt}`));
+        await framing.settled();
+        assert.equal(framing.one().getChildText('text'), 'Password not verified');
+        assert.equal(framing.closed, false);
+      }
+      stream.onElement(plain('', login(alice), 'wrong-3'));
+      await framing.settled();
+      const [failure, error] = framing.take();
+      assert.ok(failure.is('failure', NS.sasl));
+      assert.equal(streamErrorOf(error), 'policy-violation');
+      assert.ok(framing.closed);
+    });
+
+    it('checks a token-shaped password as a session first, without hashing it as a password', async () => {
+      const session = store.createSession(APP_ID, alice.id, 3, 3, 60_000);
+      let hashed = 0;
+      const verify = store.verifyPassword.bind(store);
+      store.verifyPassword = (userId, password) => {
+        hashed++;
+        return verify(userId, password);
+      };
+      const { stream, framing } = connect();
+      stream.onOpen(streamOpen);
+      framing.take();
+      stream.onElement(plain('', login(alice), session.token));
+      await framing.settled();
+      assert.ok(framing.one().is('success', NS.sasl));
+      assert.equal(hashed, 0);
+    });
+
+    it('closes a connection that does not authenticate in time with <connection-timeout/>', async () => {
+      const { stream, framing } = connect(30);
+      stream.onOpen(streamOpen);
+      framing.take();
+      await framing.settled();
+      assert.equal(streamErrorOf(framing.one()), 'connection-timeout');
+      assert.ok(framing.closed);
+      const authenticated = connect(30);
+      authenticated.stream.onOpen(streamOpen);
+      // A token: the password hash could itself take longer than this short deadline.
+      authenticated.stream.onElement(plain('', login(alice), store.createSession(APP_ID, alice.id, 4, 4, 60_000).token));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(authenticated.framing.closed, false, 'an authenticated stream has no deadline');
+    });
+
+    it('ends the stream with <not-authorized/> for a stanza before authentication', async () => {
       const { stream, framing } = connect();
       stream.onOpen(streamOpen);
       framing.take();
@@ -154,7 +216,7 @@ describe('xmpp stream', () => {
       assert.ok(stream.closed);
     });
 
-    it('opens the stream before a <host-unknown/> error', () => {
+    it('opens the stream before a <host-unknown/> error', async () => {
       const { stream, framing } = connect();
       stream.onOpen({ to: 'example.com', version: '1.0' });
       assert.equal(framing.opens, 1);
@@ -162,10 +224,10 @@ describe('xmpp stream', () => {
       assert.ok(framing.closed);
     });
 
-    it('binds a generated resource, or the requested one, and answers the session iq', () => {
-      const generated = online(alice, undefined, false);
+    it('binds a generated resource, or the requested one, and answers the session iq', async () => {
+      const generated = await online(alice, undefined, false);
       assert.match(generated.jid, new RegExp(`^${bare(alice)}/[0-9a-f]{12}$`));
-      const requested = online(alice, 'phone', false);
+      const requested = await online(alice, 'phone', false);
       assert.equal(requested.jid, `${bare(alice)}/phone`);
 
       requested.stream.onElement(xml('iq', { type: 'set', id: 'sess', to: DOMAIN }, xml('session', { xmlns: NS.session })));
@@ -174,16 +236,16 @@ describe('xmpp stream', () => {
       assert.equal(result.attrs.id, 'sess');
     });
 
-    it('gives a taken resource to the newer stream and ends the older one with <conflict/>', () => {
-      const first = online(alice, 'desk');
-      const second = online(alice, 'desk');
+    it('gives a taken resource to the newer stream and ends the older one with <conflict/>', async () => {
+      const first = await online(alice, 'desk');
+      const second = await online(alice, 'desk');
       assert.equal(streamErrorOf(first.framing.one()), 'conflict');
       assert.ok(first.framing.closed);
       assert.equal(router.resource(`${bare(alice)}/desk`)?.id, second.stream.id);
     });
 
-    it('unbinds on close and answers the client\'s close with its own', () => {
-      const { stream, framing } = online(alice, 'desk');
+    it('unbinds on close and answers the client\'s close with its own', async () => {
+      const { stream, framing } = await online(alice, 'desk');
       stream.onClose();
       assert.ok(framing.closed);
       assert.equal(router.resource(`${bare(alice)}/desk`), undefined);
@@ -191,8 +253,8 @@ describe('xmpp stream', () => {
   });
 
   describe('iq', () => {
-    it('answers the roster with an empty <query/> and the request id', () => {
-      const { stream, framing } = online(alice);
+    it('answers the roster with an empty <query/> and the request id', async () => {
+      const { stream, framing } = await online(alice);
       stream.onElement(xml('iq', { type: 'get', id: 'abc:getRoster' }, xml('query', { xmlns: NS.roster })));
       const result = framing.one();
       assert.equal(result.attrs.id, 'abc:getRoster');
@@ -200,8 +262,8 @@ describe('xmpp stream', () => {
       assert.ok(result.getChild('query', NS.roster));
     });
 
-    it('answers ping, carbons enable and disco#info', () => {
-      const { stream, framing, jid } = online(alice);
+    it('answers ping, carbons enable and disco#info', async () => {
+      const { stream, framing, jid } = await online(alice);
       stream.onElement(xml('iq', { type: 'get', id: 'p:ping', to: DOMAIN }, xml('ping', { xmlns: NS.ping })));
       assert.deepEqual(framing.one().attrs, { type: 'result', id: 'p:ping', from: DOMAIN, to: jid });
       stream.onElement(xml('iq', { type: 'set', id: 'c:enableCarbons', from: jid }, xml('enable', { xmlns: NS.carbons })));
@@ -211,8 +273,8 @@ describe('xmpp stream', () => {
       assert.deepEqual(vars, [NS.discoInfo, NS.ping].sort());
     });
 
-    it('answers an unknown request with <service-unavailable/> and ignores unknown results', () => {
-      const { stream, framing } = online(alice);
+    it('answers an unknown request with <service-unavailable/> and ignores unknown results', async () => {
+      const { stream, framing } = await online(alice);
       stream.onElement(xml('iq', { type: 'get', id: 'v1', to: DOMAIN }, xml('query', { xmlns: 'jabber:iq:version' })));
       const error = framing.one();
       assert.equal(error.attrs.type, 'error');
@@ -222,8 +284,8 @@ describe('xmpp stream', () => {
       assert.deepEqual(framing.take(), []);
     });
 
-    it('ends the stream with <unsupported-stanza-type/> for a non-stanza after bind', () => {
-      const { stream, framing } = online(alice);
+    it('ends the stream with <unsupported-stanza-type/> for a non-stanza after bind', async () => {
+      const { stream, framing } = await online(alice);
       stream.onElement(xml('enable', { xmlns: NS.sm }));
       assert.equal(streamErrorOf(framing.one()), 'unsupported-stanza-type');
     });
@@ -234,11 +296,11 @@ describe('xmpp stream', () => {
     const saved = (...params: [string, string][]) =>
       xml('extraParams', { xmlns: NS.client }, xml('save_to_history', {}, '1'), ...params.map(([k, v]) => xml(k, {}, v)));
 
-    it('routes to every available resource of the bare JID, from stamped, not stored without save_to_history', () => {
-      const a = online(alice);
-      const b1 = online(bob, 'one');
-      const b2 = online(bob, 'two');
-      online(bob, 'not-available', false);
+    it('routes to every available resource of the bare JID, from stamped, not stored without save_to_history', async () => {
+      const a = await online(alice);
+      const b1 = await online(bob, 'one');
+      const b2 = await online(bob, 'two');
+      await online(bob, 'not-available', false);
       a.stream.onElement(chat(bare(bob), 'm1', xml('body', {}, 'hi')));
       for (const b of [b1, b2]) {
         const message = b.framing.one();
@@ -249,27 +311,27 @@ describe('xmpp stream', () => {
       assert.equal(store.findPrivateDialog(alice.id, bob.id), undefined);
     });
 
-    it('routes to the addressed full JID only when that resource is available', () => {
-      const a = online(alice);
-      const b1 = online(bob, 'one');
-      const b2 = online(bob, 'two');
+    it('routes to the addressed full JID only when that resource is available', async () => {
+      const a = await online(alice);
+      const b1 = await online(bob, 'one');
+      const b2 = await online(bob, 'two');
       a.stream.onElement(chat(`${bare(bob)}/two`, 'm2', xml('body', {}, 'hi')));
       assert.deepEqual(b1.framing.take(), []);
       assert.equal(b2.framing.one().attrs.id, 'm2');
     });
 
-    it('stops routing after unavailable presence', () => {
-      const a = online(alice);
-      const b = online(bob);
+    it('stops routing after unavailable presence', async () => {
+      const a = await online(alice);
+      const b = await online(bob);
       b.stream.onElement(xml('presence', { type: 'unavailable' }));
       a.stream.onElement(chat(bare(bob), 'm3', xml('body', {}, 'hi')));
       assert.deepEqual(b.framing.take(), []);
       assert.equal(events.at(-1)?.decision, 'dropped-offline');
     });
 
-    it('stores with the stanza id, keeps a close client date_sent and stamps message_id/date_sent/dialog_id', () => {
-      const a = online(alice);
-      const b = online(bob);
+    it('stores with the stanza id, keeps a close client date_sent and stamps message_id/date_sent/dialog_id', async () => {
+      const a = await online(alice);
+      const b = await online(bob);
       const id = newObjectId();
       const clientTime = Math.floor(Date.now() / 1000) - 3;
       a.stream.onElement(
@@ -297,9 +359,9 @@ describe('xmpp stream', () => {
       );
     });
 
-    it('replaces a skewed date_sent and a reused or non-ObjectId stanza id', () => {
-      const a = online(alice);
-      const b = online(bob);
+    it('replaces a skewed date_sent and a reused or non-ObjectId stanza id', async () => {
+      const a = await online(alice);
+      const b = await online(bob);
       const id = newObjectId();
       const now = Math.floor(Date.now() / 1000);
       a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'first'), saved(['date_sent', String(now - 3600)])));
@@ -313,37 +375,97 @@ describe('xmpp stream', () => {
       assert.equal(store.getMessage(readExtraParams(b.framing.one()).params.message_id)?.body, 'third');
     });
 
-    it('uses the given dialog_id only when the sender is an occupant', () => {
+    it('files a 1:1 message in the pair’s private dialog, whatever other dialog_id the sender names', async () => {
       const carol = store.createUser({ login: 'carol', password: PASSWORD });
-      const group = store.createDialog({ type: 2, ownerId: alice.id, occupantIds: [bob.id], name: 'g' });
-      const foreign = store.createDialog({ type: 2, ownerId: carol.id, occupantIds: [bob.id], name: 'h' });
-      const a = online(alice);
-      const b = online(bob);
-      a.stream.onElement(chat(bare(bob), 'g1', xml('body', {}, 'in group'), saved(['dialog_id', group.id])));
-      assert.equal(readExtraParams(b.framing.one()).params.dialog_id, group.id);
-      a.stream.onElement(chat(bare(bob), 'g2', xml('body', {}, 'not mine'), saved(['dialog_id', foreign.id])));
-      assert.equal(readExtraParams(b.framing.one()).params.dialog_id, store.findPrivateDialog(alice.id, bob.id)?.id);
+      const group = store.createDialog({ type: 2, ownerId: alice.id, occupantIds: [bob.id, carol.id], name: 'g' });
+      const aliceBob = store.ensurePrivateDialog(alice.id, bob.id).dialog;
+      const a = await online(alice);
+      const b = await online(bob);
+      const c = await online(carol);
+      a.stream.onElement(chat(bare(bob), 'p1', xml('body', {}, 'private'), saved(['dialog_id', aliceBob.id])));
+      assert.equal(readExtraParams(b.framing.one()).params.dialog_id, aliceBob.id);
+      // To carol, but naming the alice–bob dialog (which bob reads) or a group: neither is the alice–carol dialog.
+      for (const named of [aliceBob.id, group.id]) {
+        a.stream.onElement(chat(bare(carol), newObjectId(), xml('body', {}, 'to carol'), saved(['dialog_id', named])));
+        const filed = readExtraParams(c.framing.one()).params.dialog_id;
+        assert.equal(filed, store.findPrivateDialog(alice.id, carol.id)?.id);
+      }
+      assert.equal(store.listMessages(aliceBob.id, { limit: 10, skip: 0 }).length, 1);
+      assert.equal(store.listMessages(group.id, { limit: 10, skip: 0 }).length, 0);
+      assert.equal(store.unreadCount(bob.id, aliceBob.id), 1);
     });
 
-    it('routes chat states and markers without storing them', () => {
-      const a = online(alice);
-      const b = online(bob);
+    it('answers a saved message to oneself with <bad-request/> and stores nothing', async () => {
+      const a = await online(alice);
+      a.stream.onElement(chat(bare(alice), 'self', xml('body', {}, 'note'), saved()));
+      const error = a.framing.one();
+      assert.equal(error.attrs.type, 'error');
+      assert.equal(error.attrs.id, 'self');
+      assert.ok(error.getChild('error')?.getChild('bad-request', NS.stanzas), error.toString());
+      assert.equal(error.getChild('error')?.getChildText('text', NS.stanzas), 'a private dialog needs two different users');
+      assert.equal(store.listDialogs(alice.id, { limit: 10, skip: 0 }).total, 0);
+    });
+
+    it('marks messages read and delivered from routed markers, by stored or stanza id', async () => {
+      const a = await online(alice);
+      const b = await online(bob);
+      const objectId = newObjectId();
+      a.stream.onElement(chat(bare(bob), objectId, xml('body', {}, 'one'), xml('markable', { xmlns: NS.markers }), saved()));
+      a.stream.onElement(chat(bare(bob), 'web-client-2', xml('body', {}, 'two'), xml('markable', { xmlns: NS.markers }), saved()));
+      const routed = b.framing.take();
+      const dialogId = readExtraParams(routed[0]).params.dialog_id;
+      const second = readExtraParams(routed[1]).params.message_id;
+      assert.equal(store.unreadCount(bob.id, dialogId), 2);
+
+      const marker = (kind: string, id: string) =>
+        xml('message', { to: bare(alice), type: 'chat', id: newObjectId() }, xml(kind, { xmlns: NS.markers, id }), saved(['dialog_id', dialogId]));
+      b.stream.onElement(marker('received', 'web-client-2'));
+      assert.deepEqual(store.getMessage(second)?.deliveredIds, [alice.id, bob.id]);
+      assert.equal(store.unreadCount(bob.id, dialogId), 2, 'delivered is not read');
+      b.stream.onElement(marker('displayed', objectId));
+      b.stream.onElement(marker('displayed', 'web-client-2'));
+      assert.equal(store.unreadCount(bob.id, dialogId), 0);
+      assert.deepEqual(store.getMessage(objectId)?.readIds, [alice.id, bob.id]);
+      // Routed unchanged, and never stored as messages.
+      const markers = a.framing.take();
+      assert.deepEqual(markers.map((m) => m.getChildElements()[0].name), ['received', 'displayed', 'displayed']);
+      assert.equal(store.listMessages(dialogId, { limit: 10, skip: 0 }).length, 2);
+    });
+
+    it('routes chat states and markers without storing them', async () => {
+      const a = await online(alice);
+      const b = await online(bob);
       a.stream.onElement(chat(bare(bob), 's1', xml('composing', { xmlns: NS.chatStates }), saved()));
       a.stream.onElement(chat(bare(bob), 's2', xml('received', { xmlns: NS.markers, id: 'x' }), saved()));
       assert.deepEqual(b.framing.take().map((m) => m.attrs.id), ['s1', 's2']);
       assert.equal(store.findPrivateDialog(alice.id, bob.id), undefined);
     });
 
-    it('stores for an offline recipient and reports dropped-offline', () => {
-      const a = online(alice);
+    it('stores for an offline recipient and reports dropped-offline', async () => {
+      const a = await online(alice);
       const id = newObjectId();
       a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'later'), saved()));
       assert.deepEqual(events.slice(-2).map((e) => e.decision), ['stored', 'dropped-offline']);
       assert.equal(store.getMessage(id)?.body, 'later');
     });
 
-    it('bounces unknown users, foreign domains and malformed JIDs with the original id', () => {
-      const a = online(alice);
+    it('answers a stanza whose handler throws with <internal-server-error/> and keeps the stream', async () => {
+      router.host(DOMAIN).on('iq-get/host/urn:test:boom:boom', () => {
+        throw new Error('handler bug');
+      });
+      const a = await online(alice);
+      const b = await online(bob);
+      a.stream.onElement(xml('iq', { type: 'get', id: 'boom', to: DOMAIN }, xml('boom', { xmlns: 'urn:test:boom' })));
+      const error = a.framing.one();
+      assert.equal(error.attrs.id, 'boom');
+      assert.ok(error.getChild('error')?.getChild('internal-server-error', NS.stanzas), error.toString());
+      assert.equal(a.framing.closed, false);
+      a.stream.onElement(chat(bare(bob), 'after', xml('body', {}, 'still here')));
+      assert.equal(b.framing.one().attrs.id, 'after');
+    });
+
+    it('bounces unknown users, foreign domains and malformed JIDs with the original id', async () => {
+      const a = await online(alice);
       for (const [to, condition] of [
         [`424242-${APP_ID}@${DOMAIN}`, 'service-unavailable'],
         [`${bob.id}-7@${DOMAIN}`, 'service-unavailable'],

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LocalServerInfo } from '../../shared/localServer';
 import type { Logger } from '../../shared/logger';
+import type { AccessPolicy } from '../access';
 import type { ChatStore, SessionRecord } from '../store/chatStore';
 import type { Params } from './params';
 
@@ -20,6 +21,8 @@ export interface RestDeps {
   now(): number;
   sessionTtlMs: number;
   maxBodyBytes: number;
+  /** Which Host names and browser origins are served at all. */
+  access: AccessPolicy;
 }
 
 /** A session token (userId 0 for an application session), or the API key acting for userId (0: nobody). */
@@ -41,10 +44,8 @@ export interface RequestContext {
   readonly responseHeaders: Record<string, string>;
 }
 
-export interface Reply {
-  status: 200 | 201;
-  body: unknown;
-}
+/** A JSON answer, or (without body) an empty one. */
+export type Reply = { status: 200 | 201; body: unknown } | { status: 200 };
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -52,5 +53,6 @@ export interface Route {
   method: HttpMethod;
   /** Matched against the whole path, e.g. /^\/users\/(\d+)\.json$/. */
   pattern: RegExp;
-  handle(ctx: RequestContext): Reply;
+  /** Asynchronous only where it must wait (a password hash); everything else answers synchronously. */
+  handle(ctx: RequestContext): Reply | Promise<Reply>;
 }

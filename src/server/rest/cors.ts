@@ -1,9 +1,12 @@
-// Browsers (the SDK in a webview or page) call from another origin: allow what the SDK sends and
-// let it read the token expiry header (spec §1.3).
+// Browsers (the SDK in a webview or a local page) call from another origin: allow what the SDK sends
+// and let it read the token expiry header (spec §1.3). Only origins the access policy admits get here,
+// and the allowed origin is echoed rather than `*`, so no other page can read the answers.
 import type { ServerResponse } from 'node:http';
 
-export function setCorsHeaders(res: ServerResponse): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
+export function setCorsHeaders(res: ServerResponse, origin: string): void {
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  // The answer depends on the Origin: a cache must not hand one origin's answer to another.
+  res.setHeader('Vary', 'Origin');
   res.setHeader('Access-Control-Expose-Headers', 'QB-Token-ExpirationDate');
 }
 

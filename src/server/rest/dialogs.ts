@@ -5,10 +5,10 @@ import { isObjectId } from '../../shared/objectId';
 import type { DialogQuery, DialogRecord } from '../store/chatStore';
 import type { Reply, RequestContext, RestDeps, Route } from './context';
 import { forbidden, invalidField, notFound } from './errors';
+import { pagingOf, rejectUnsupported, sortOf, type ParamShape } from './listQuery';
 import {
   isPlainObject,
   optionalFlag,
-  optionalInt,
   optionalIntList,
   optionalList,
   optionalObject,
@@ -56,13 +56,27 @@ function opponentName(dialog: DialogRecord, viewerId: number, deps: RestDeps): s
 
 /** The dialog, or 404; then 403 unless the user may see it (an occupant, or anyone for a public dialog). */
 export function visibleDialog(ctx: RequestContext, dialogId: string, userId: number, field: string): DialogRecord {
+  const dialog = existingDialog(ctx, dialogId, field);
+  if (dialog.type !== DialogTypes.publicGroup && !dialog.occupantIds.includes(userId)) throw notOccupant(dialogId, userId);
+  return dialog;
+}
+
+/** The dialog, or 404; then 403 unless the user is an occupant (what changing its messages needs). */
+export function occupiedDialog(ctx: RequestContext, dialogId: string, userId: number, field: string): DialogRecord {
+  const dialog = existingDialog(ctx, dialogId, field);
+  if (!dialog.occupantIds.includes(userId)) throw notOccupant(dialogId, userId);
+  return dialog;
+}
+
+function existingDialog(ctx: RequestContext, dialogId: string, field: string): DialogRecord {
   if (!isObjectId(dialogId)) throw invalidField(field, `must be a 24-character hex dialog id, got "${dialogId}"`);
   const dialog = ctx.deps.store.getDialog(dialogId);
   if (!dialog) throw notFound(`There is no dialog ${dialogId}. List your dialogs with GET /chat/Dialog.json.`);
-  if (dialog.type !== DialogTypes.publicGroup && !dialog.occupantIds.includes(userId)) {
-    throw forbidden(`User ${userId} is not an occupant of dialog ${dialogId}. Ask an occupant to add you, or use another dialog.`);
-  }
   return dialog;
+}
+
+function notOccupant(dialogId: string, userId: number) {
+  return forbidden(`User ${userId} is not an occupant of dialog ${dialogId}. Ask an occupant to add you, or use another dialog.`);
 }
 
 const NAME_MAX = 200;
@@ -77,10 +91,9 @@ function createDialog(ctx: RequestContext): Reply {
     if (occupants.length !== 1) {
       throw invalidField('occupants_ids', 'a private dialog (type 3) needs exactly one other user id, e.g. occupants_ids=1002');
     }
-    const existing = deps.store.findPrivateDialog(userId, occupants[0]);
     // One private dialog per pair: asking again returns the existing one.
-    const dialog = existing ?? deps.store.ensurePrivateDialog(userId, occupants[0]);
-    return { status: existing ? 200 : 201, body: dialogJson(dialog, userId, deps) };
+    const { dialog, created } = deps.store.ensurePrivateDialog(userId, occupants[0]);
+    return { status: created ? 201 : 200, body: dialogJson(dialog, userId, deps) };
   }
   const name = optionalString(params, 'name')?.trim();
   if (!name) throw invalidField('name', 'is required for a group (type 2) or public (type 1) dialog');
@@ -107,14 +120,28 @@ const SORT_FIELDS: ReadonlyArray<NonNullable<DialogQuery['sortField']>> = [
   'name',
   '_id',
 ];
-const LIMIT_MAX = 100;
+
+/** What GET /chat/Dialog.json implements of the documented filters (spec §4.2). */
+const LIST_PARAMS: Record<string, ParamShape> = {
+  type: { plain: true, operators: ['in'] },
+  _id: { plain: true, operators: ['in'] },
+  count: { plain: true },
+};
 
 function listDialogs(ctx: RequestContext): Reply {
   const userId = ctx.userId();
   const { params, deps } = ctx;
-  const limit = Math.min(optionalInt(params, 'limit', { min: 1 }) ?? LIMIT_MAX, LIMIT_MAX);
-  const skip = optionalInt(params, 'skip', { min: 0 }) ?? 0;
-  const query: DialogQuery = { limit, skip, ...sortOf(ctx), types: typesOf(ctx), ids: idsOf(ctx) };
+  rejectUnsupported(params, LIST_PARAMS);
+  const { limit, skip } = pagingOf(params);
+  const sort = sortOf(params, SORT_FIELDS);
+  const query: DialogQuery = {
+    limit,
+    skip,
+    sortField: sort?.field,
+    sortAscending: sort?.ascending,
+    types: typesOf(ctx),
+    ids: idsOf(ctx),
+  };
   const { total, items } = deps.store.listDialogs(userId, query);
   // count=1 asks for the number only (list-dialogs reference).
   const countOnly = optionalFlag(params, 'count', false);
@@ -127,16 +154,6 @@ function listDialogs(ctx: RequestContext): Reply {
 function getDialog(ctx: RequestContext): Reply {
   const userId = ctx.userId();
   return { status: 200, body: dialogJson(visibleDialog(ctx, ctx.path[0], userId, '_id'), userId, ctx.deps) };
-}
-
-function sortOf(ctx: RequestContext): Pick<DialogQuery, 'sortField' | 'sortAscending'> {
-  const desc = optionalString(ctx.params, 'sort_desc');
-  const asc = optionalString(ctx.params, 'sort_asc');
-  const field = desc ?? asc;
-  if (field === undefined) return {};
-  const known = SORT_FIELDS.find((f) => f === field);
-  if (!known) throw invalidField(desc !== undefined ? 'sort_desc' : 'sort_asc', `can sort by ${SORT_FIELDS.join(', ')}`);
-  return { sortField: known, sortAscending: desc === undefined };
 }
 
 /** `type=2` or `type[in]=1,2`. */

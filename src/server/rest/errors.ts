@@ -1,5 +1,7 @@
 // Every rejection leaves as `{"errors": …}` (protocol spec §6): a list of messages, or field → messages.
-// Handlers throw HttpError before writing anything, so a rejected request never changes stored data.
+// Handlers validate before they write chat data, so a rejected request leaves messages and dialogs as
+// they were; authenticating it may still have slid the session's expiry, and a session request refused
+// for its credentials has used up its nonce.
 import type { QBErrorBody } from '../../shared/models';
 
 export class HttpError extends Error {

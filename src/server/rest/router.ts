@@ -1,5 +1,5 @@
-// The HTTP entry point: CORS, route lookup, body and parameters, authentication on demand, and
-// one JSON writer for every outcome. A handler that throws something unexpected yields a 500 JSON
+// The HTTP entry point: the access policy (Host and Origin), CORS, route lookup, body and parameters,
+// authentication on demand, and one JSON writer for every outcome. A handler that throws something unexpected yields a 500 JSON
 // body; the server keeps serving.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth';
@@ -22,13 +22,20 @@ export function createRouter(routes: Route[], deps: RestDeps): RequestHandler {
 }
 
 async function handle(routes: Route[], deps: RestDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  setCorsHeaders(res);
   const method = req.method ?? 'GET';
-  if (method === 'OPTIONS') return answerPreflight(res);
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const rawQuery = queryStart === -1 ? '' : url.slice(queryStart + 1);
+  const refusal = accessRefusal(req, deps);
+  if (refusal) {
+    deps.logger.warn(`REST ${method} ${path} refused: ${refusal}`);
+    return writeJson(res, 403, { errors: [refusal] }, {});
+  }
+  const origin = req.headers.origin;
+  // /_local/* carries the server's secrets: no page reads it cross-origin, whatever its origin.
+  if (origin !== undefined && !path.startsWith(LOCAL_PREFIX)) setCorsHeaders(res, origin);
+  if (method === 'OPTIONS') return answerPreflight(res);
   const responseHeaders: Record<string, string> = {};
   try {
     const { route, match } = findRoute(routes, method, path);
@@ -59,9 +66,10 @@ async function handle(routes: Route[], deps: RestDeps, req: IncomingMessage, res
         return userId;
       },
     };
-    const reply = route.handle(ctx);
+    const reply = await route.handle(ctx);
     deps.logger.debug(`REST ${method} ${path} → ${reply.status}`);
-    writeJson(res, reply.status, reply.body, responseHeaders);
+    if ('body' in reply) writeJson(res, reply.status, reply.body, responseHeaders);
+    else writeEmpty(res, reply.status, responseHeaders);
   } catch (error) {
     if (error instanceof HttpError) {
       deps.logger.debug(`REST ${method} ${path} → ${error.status} ${error.message}`);
@@ -72,6 +80,20 @@ async function handle(routes: Route[], deps: RestDeps, req: IncomingMessage, res
       writeJson(res, 500, { errors: [message] }, {});
     }
   }
+}
+
+const LOCAL_PREFIX = '/_local/';
+
+/** Why the request may not be served at all, or undefined when it may. */
+function accessRefusal(req: IncomingMessage, deps: RestDeps): string | undefined {
+  const { host, origin } = req.headers;
+  if (!deps.access.allowsHost(host)) {
+    return `Host "${host ?? ''}" does not name this server (a guard against DNS rebinding). Call it by 127.0.0.1, localhost or its --host.`;
+  }
+  if (!deps.access.allowsOrigin(origin)) {
+    return `Pages from ${origin ?? ''} may not call this server. Start it with --cors-origin ${origin ?? ''} to allow them.`;
+  }
+  return undefined;
 }
 
 function findRoute(routes: Route[], method: string, path: string): { route: Route; match: RegExpExecArray } {
@@ -87,6 +109,12 @@ function findRoute(routes: Route[], method: string, path: string): { route: Rout
     throw new HttpError(405, [`${method} is not supported on ${path}; use ${allowed.join(' or ')}.`]);
   }
   throw new HttpError(404, [`No such endpoint: ${method} ${path}. Paths end in .json, e.g. /chat/Dialog.json.`]);
+}
+
+/** An empty body, as the docs show for PUT /chat/Message (the SDK reads those answers as text). */
+function writeEmpty(res: ServerResponse, status: number, headers: Record<string, string>): void {
+  res.writeHead(status, { ...headers, 'Content-Length': '0' });
+  res.end();
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {

@@ -35,7 +35,7 @@ function sessionJson(session: SessionRecord): QBSession {
   };
 }
 
-function createSession(ctx: RequestContext): Reply {
+async function createSession(ctx: RequestContext): Promise<Reply> {
   const { params, deps } = ctx;
   const appId = requiredInt(params, 'application_id');
   const authKey = requiredString(params, 'auth_key');
@@ -61,20 +61,20 @@ function createSession(ctx: RequestContext): Reply {
       base: [`Timestamp ${timestamp} is more than 60 minutes away from the server time ${nowSeconds}. Send the current unix time in seconds.`],
     });
   }
-  if (deps.store.nonceSeen(appId, nonce, timestamp)) {
+  if (!deps.store.claimNonce(appId, nonce, timestamp)) {
     throw new HttpError(422, {
       base: ['This nonce was already used with this timestamp. Send a fresh random nonce with every session request.'],
     });
   }
   const user = optionalObject(params, 'user');
-  const userId = user ? authenticateUser(ctx, user, 'user[login]').id : 0;
+  const userId = user ? (await authenticateUser(ctx, user, 'user[login]')).id : 0;
   const session = deps.store.createSession(appId, userId, nonce, timestamp, deps.sessionTtlMs);
   ctx.responseHeaders['QB-Token-ExpirationDate'] = expirationDate(session.expiresAt);
   return { status: 201, body: { session: sessionJson(session) } };
 }
 
 /** The user for login/email + password, or 401 (the cloud's answer to wrong credentials). */
-function authenticateUser(ctx: RequestContext, credentials: Params, loginLabel: string): UserRecord {
+async function authenticateUser(ctx: RequestContext, credentials: Params, loginLabel: string): Promise<UserRecord> {
   const login = optionalString(credentials, 'login', loginLabel);
   const email = optionalString(credentials, 'email');
   const password = optionalString(credentials, 'password');
@@ -83,7 +83,7 @@ function authenticateUser(ctx: RequestContext, credentials: Params, loginLabel: 
   }
   const store = ctx.deps.store;
   const user = login !== undefined ? store.findUserByLogin(login) : store.findUserByEmail(email ?? '');
-  if (!user || !store.verifyPassword(user.id, password)) {
+  if (!user || !(await store.verifyPassword(user.id, password))) {
     throw new HttpError(401, ['Unauthorized: wrong login/email or password.']);
   }
   return user;
@@ -103,9 +103,9 @@ function destroySession(ctx: RequestContext): Reply {
   return { status: 200, body: {} };
 }
 
-function login(ctx: RequestContext): Reply {
+async function login(ctx: RequestContext): Promise<Reply> {
   const { token } = sessionOf(ctx);
-  const user = authenticateUser(ctx, ctx.params, 'login');
+  const user = await authenticateUser(ctx, ctx.params, 'login');
   ctx.deps.store.setSessionUser(token, user.id);
   return { status: 200, body: { user: userJson(user) } };
 }

@@ -35,6 +35,9 @@ export interface NewUser {
 /** A session token lives this long after its last use, REST or chat login (protocol spec §2.4). */
 export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
 
+/** What createSession issues: 20 random bytes as lower-case hex (the cloud's tokens look the same). */
+export const SESSION_TOKEN_PATTERN = /^[0-9a-f]{40}$/;
+
 export interface SessionRecord {
   id: number;
   token: string;
@@ -89,8 +92,10 @@ export interface MessageRecord {
   updatedAt: number;
 }
 
-export interface NewMessage {
-  dialogId: string;
+/** Where a new message goes: a dialog, or the private dialog with one user (created with the message). */
+export type MessageTarget = { dialogId: string } | { privateWith: number };
+
+export type NewMessage = MessageTarget & {
   senderId: number;
   body: string | null;
   dateSent: number; // unix seconds
@@ -99,7 +104,12 @@ export interface NewMessage {
   markable?: boolean;
   /** Set when the id must match one already announced (for example an XMPP stanza id). */
   id?: string;
-}
+  /**
+   * The XMPP stanza id when it could not become the id (not an ObjectId, or taken), so that a chat
+   * marker citing it still finds the message.
+   */
+  stanzaId?: string;
+};
 
 export interface DialogQuery {
   limit: number;
@@ -117,6 +127,8 @@ export interface MessageQuery {
   dateSentGt?: number;
   dateSentLt?: number;
   sortAscending?: boolean; // by date_sent then _id; default true
+  /** Only the message with this id (`_id=<id>`). */
+  id?: string;
 }
 
 /** Columns `GET /users.json` can filter and order by; dates are unix ms, as in UserRecord. */
@@ -162,7 +174,8 @@ export interface ChatStore {
   getUser(id: number): UserRecord | undefined;
   findUserByLogin(login: string): UserRecord | undefined;
   findUserByEmail(email: string): UserRecord | undefined;
-  verifyPassword(userId: number, password: string): boolean;
+  /** Asynchronous because the hash is deliberately slow: it must not stall the other connections. */
+  verifyPassword(userId: number, password: string): Promise<boolean>;
   countUsers(): number;
   listUsers(query: UserQuery): { total: number; items: UserRecord[] };
 
@@ -172,24 +185,35 @@ export interface ChatStore {
   touchSession(token: string, ttlMs: number): SessionRecord | undefined;
   setSessionUser(token: string, userId: number): void;
   deleteSession(token: string): void;
-  /** True when this (appId, nonce, ts) was already used to create a session. */
-  nonceSeen(appId: number, nonce: number, ts: number): boolean;
+  /** Records that (appId, nonce, ts) is used; false when it already was (a replayed session request). */
+  claimNonce(appId: number, nonce: number, ts: number): boolean;
 
   // dialogs
   createDialog(input: NewDialog): DialogRecord;
   getDialog(id: string): DialogRecord | undefined;
   findPrivateDialog(userA: number, userB: number): DialogRecord | undefined;
-  /** The private dialog for the pair, created when missing (the first 1:1 message creates it). */
-  ensurePrivateDialog(userA: number, userB: number): DialogRecord;
+  /** The private dialog for the pair, created when missing; `created` says which. Throws for userA === userB. */
+  ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean };
   listDialogs(userId: number, query: DialogQuery): { total: number; items: DialogRecord[] };
   unreadCount(userId: number, dialogId: string): number;
+  /** The user's unread messages over every dialog. */
+  totalUnreadCount(userId: number): number;
 
   // messages
-  /** Stores the message, moves the dialog's last_message* and every other occupant's unread count, atomically. */
+  /**
+   * Stores the message, moves the dialog's last_message* and every other occupant's unread count, atomically;
+   * with `privateWith` the pair's private dialog is created in the same transaction when missing.
+   */
   createMessage(input: NewMessage): MessageRecord;
+  /** Replaces a message's text (and the dialog's last_message when it is the last one). */
+  editMessage(id: string, body: string): MessageRecord;
   getMessage(id: string): MessageRecord | undefined;
   listMessages(dialogId: string, query: MessageQuery): MessageRecord[];
-  /** Adds userId to read_ids (and delivered_ids) of the dialog's messages; all of them when ids is omitted. */
+  /**
+   * Adds userId to read_ids (and delivered_ids) of the dialog's messages from others; all of them when
+   * ids is omitted. An id may be the stored `_id` or the stanza id the message was sent with.
+   * Returns how many messages were newly marked.
+   */
   markRead(userId: number, dialogId: string, messageIds?: string[]): number;
   markDelivered(userId: number, dialogId: string, messageIds?: string[]): number;
 

@@ -97,6 +97,12 @@ const migrations: string[] = [
     PRIMARY KEY (message_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // The stanza id of an XMPP message whose id could not become the stored _id, so that chat markers
+  // citing either id find it (protocol spec §7.6).
+  `
+  ALTER TABLE messages ADD COLUMN stanza_id TEXT;
+  CREATE INDEX messages_by_stanza_id ON messages (dialog_id, stanza_id) WHERE stanza_id IS NOT NULL;
+  `,
 ];
 
 const SCHEMA_VERSION = migrations.length;

@@ -101,6 +101,7 @@ interface MessageRow {
   attachments: string;
   custom_params: string;
   markable: number;
+  stanza_id: string | null;
   created_at: number;
   updated_at: number;
   read_ids: string;
@@ -193,9 +194,9 @@ class SqliteChatStore implements ChatStore {
     return row && toUser(row);
   }
 
-  verifyPassword(userId: number, password: string): boolean {
+  async verifyPassword(userId: number, password: string): Promise<boolean> {
     const row = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get<{ password_hash: string }>([userId]);
-    return row !== undefined && checkPassword(password, row.password_hash);
+    return row !== undefined && (await checkPassword(password, row.password_hash));
   }
 
   countUsers(): number {
@@ -233,10 +234,8 @@ class SqliteChatStore implements ChatStore {
   createSession(appId: number, userId: number, nonce: number, ts: number, ttlMs: number): SessionRecord {
     return this.db.transaction(() => {
       const now = this.now();
-      // Housekeeping rides on session creation, so no timer is needed to keep these tables small.
+      // Housekeeping rides on session creation, so no timer is needed to keep the table small.
       this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run([now]);
-      this.db.prepare('DELETE FROM used_nonces WHERE ts < ?').run([Math.floor(now / 1000) - NONCE_MEMORY_SECONDS]);
-      this.db.prepare('INSERT OR IGNORE INTO used_nonces (app_id, nonce, ts) VALUES (?, ?, ?)').run([appId, nonce, ts]);
       const token = randomBytes(20).toString('hex');
       this.db
         .prepare(
@@ -267,11 +266,13 @@ class SqliteChatStore implements ChatStore {
     this.db.prepare('DELETE FROM sessions WHERE token = ?').run([token]);
   }
 
-  nonceSeen(appId: number, nonce: number, ts: number): boolean {
-    return (
-      this.db.prepare('SELECT 1 AS seen FROM used_nonces WHERE app_id = ? AND nonce = ? AND ts = ?').get([appId, nonce, ts]) !==
-      undefined
-    );
+  claimNonce(appId: number, nonce: number, ts: number): boolean {
+    return this.db.transaction(() => {
+      // Housekeeping rides on the insert, so no timer is needed to keep the table small.
+      this.db.prepare('DELETE FROM used_nonces WHERE ts < ?').run([Math.floor(this.now() / 1000) - NONCE_MEMORY_SECONDS]);
+      // One statement both checks and records, so two concurrent requests cannot both claim the nonce.
+      return this.db.prepare('INSERT OR IGNORE INTO used_nonces (app_id, nonce, ts) VALUES (?, ?, ?)').run([appId, nonce, ts]).changes === 1;
+    });
   }
 
   // ---- dialogs ----
@@ -281,7 +282,7 @@ class SqliteChatStore implements ChatStore {
     if (input.type === 3) {
       const opponents = occupants.filter((id) => id !== input.ownerId);
       if (opponents.length !== 1) throw new Error(`A private dialog needs exactly one opponent, got ${opponents.length}`);
-      return this.ensurePrivateDialog(input.ownerId, opponents[0]);
+      return this.ensurePrivateDialog(input.ownerId, opponents[0]).dialog;
     }
     return this.db.transaction(() => {
       const id = newObjectId(this.now());
@@ -305,15 +306,15 @@ class SqliteChatStore implements ChatStore {
     return row && this.toDialog(row);
   }
 
-  ensurePrivateDialog(userA: number, userB: number): DialogRecord {
+  ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean } {
     if (userA === userB) throw new Error('A private dialog needs two different users');
     return this.db.transaction(() => {
       const existing = this.findPrivateDialog(userA, userB);
-      if (existing) return existing;
+      if (existing) return { dialog: existing, created: false };
       const id = newObjectId(this.now());
       const occupants = [userA, userB].sort((a, b) => a - b);
       this.insertDialog(id, 3, userA, occupants, { name: null, photo: null, data: null, privatePair: privatePair(userA, userB) });
-      return this.requireDialog(id);
+      return { dialog: this.requireDialog(id), created: true };
     });
   }
 
@@ -346,24 +347,33 @@ class SqliteChatStore implements ChatStore {
     );
   }
 
+  totalUnreadCount(userId: number): number {
+    return (
+      this.db.prepare('SELECT coalesce(sum(unread_count), 0) AS n FROM dialog_occupants WHERE user_id = ?').get<{ n: number }>([userId])
+        ?.n ?? 0
+    );
+  }
+
   // ---- messages ----
 
   createMessage(input: NewMessage): MessageRecord {
     return this.db.transaction(() => {
-      const dialog = this.getDialog(input.dialogId);
-      if (!dialog) throw new Error(`No dialog ${input.dialogId}`);
+      // Inside the transaction: a message that fails to insert must not leave a new, empty dialog behind.
+      const dialog =
+        'privateWith' in input ? this.ensurePrivateDialog(input.senderId, input.privateWith).dialog : this.getDialog(input.dialogId);
+      if (!dialog) throw new Error(`No dialog ${'dialogId' in input ? input.dialogId : ''}`);
       const now = this.now();
       const id = input.id ?? newObjectId(now);
       const recipientId = dialog.type === 3 ? (dialog.occupantIds.find((u) => u !== input.senderId) ?? 0) : 0;
       this.db
         .prepare(
           `INSERT INTO messages (id, dialog_id, sender_id, recipient_id, body, date_sent, attachments, custom_params,
-             markable, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             markable, stanza_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run([
           id,
-          input.dialogId,
+          dialog.id,
           input.senderId,
           recipientId,
           input.body,
@@ -371,6 +381,7 @@ class SqliteChatStore implements ChatStore {
           JSON.stringify(input.attachments ?? []),
           JSON.stringify(input.customParams ?? {}),
           input.markable ? 1 : 0,
+          input.stanzaId !== undefined && input.stanzaId !== id ? input.stanzaId : null,
           now,
           now,
         ]);
@@ -388,10 +399,22 @@ class SqliteChatStore implements ChatStore {
              updated_at = ?5
            WHERE id = ?6`,
         )
-        .run([input.dateSent, input.body, id, input.senderId, now, input.dialogId]);
+        .run([input.dateSent, input.body, id, input.senderId, now, dialog.id]);
       this.db
         .prepare('UPDATE dialog_occupants SET unread_count = unread_count + 1 WHERE dialog_id = ? AND user_id != ?')
-        .run([input.dialogId, input.senderId]);
+        .run([dialog.id, input.senderId]);
+      return this.requireMessage(id);
+    });
+  }
+
+  editMessage(id: string, body: string): MessageRecord {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const message = this.requireMessage(id);
+      this.db.prepare('UPDATE messages SET body = ?, updated_at = ? WHERE id = ?').run([body, now, id]);
+      this.db
+        .prepare('UPDATE dialogs SET last_message = ?, updated_at = ? WHERE id = ? AND last_message_id = ?')
+        .run([body, now, message.dialogId, id]);
       return this.requireMessage(id);
     });
   }
@@ -407,10 +430,11 @@ class SqliteChatStore implements ChatStore {
       .prepare(
         `${MESSAGE_SELECT}
          WHERE m.dialog_id = ?1 AND (?2 IS NULL OR m.date_sent > ?2) AND (?3 IS NULL OR m.date_sent < ?3)
+           AND (?6 IS NULL OR m.id = ?6)
          ORDER BY m.date_sent ${direction}, m.id ${direction}
          LIMIT ?4 OFFSET ?5`,
       )
-      .all<MessageRow>([dialogId, query.dateSentGt ?? null, query.dateSentLt ?? null, query.limit, query.skip]);
+      .all<MessageRow>([dialogId, query.dateSentGt ?? null, query.dateSentLt ?? null, query.limit, query.skip, query.id ?? null]);
     return rows.map(toMessage);
   }
 
@@ -436,13 +460,14 @@ class SqliteChatStore implements ChatStore {
 
   // ---- helpers ----
 
-  /** Adds userId to the marks of the dialog's messages from others; returns how many were new. */
+  /** Adds userId to the marks of the dialog's messages from others (by `_id` or stanza id); returns how many were new. */
   private insertMarks(table: 'message_reads' | 'message_deliveries', userId: number, dialogId: string, ids?: string[]): number {
     return this.db
       .prepare(
         `INSERT OR IGNORE INTO ${table} (message_id, user_id)
          SELECT id, ?1 FROM messages
-         WHERE dialog_id = ?2 AND sender_id != ?1 AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))`,
+         WHERE dialog_id = ?2 AND sender_id != ?1
+           AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)) OR stanza_id IN (SELECT value FROM json_each(?3)))`,
       )
       .run([userId, dialogId, ids ? JSON.stringify(ids) : null]).changes;
   }

@@ -48,19 +48,22 @@ class WasmDriver implements SqlDriver {
 
   transaction<T>(fn: () => T): T {
     // Nested calls become savepoints, so a store method can call another one that is atomic itself.
+    const outermost = this.depth === 0;
     const savepoint = `sp${this.depth}`;
-    this.db.exec(this.depth === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+    this.db.exec(outermost ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
     this.depth++;
     try {
       const result = fn();
-      this.depth--;
-      this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
+      // Inside the try: COMMIT itself can fail (a deferred foreign key, SQLITE_BUSY) and leave the
+      // transaction open, which the catch must then roll back.
+      this.db.exec(outermost ? 'COMMIT' : `RELEASE ${savepoint}`);
       return result;
     } catch (error) {
-      this.depth--;
       // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); then there is nothing to undo.
-      if (this.db.inTransaction) this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+      if (this.db.inTransaction) this.db.exec(outermost ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
       throw error;
+    } finally {
+      this.depth--;
     }
   }
 
@@ -93,6 +96,12 @@ class WasmStatement implements SqlStatement {
   }
 
   finalize(): void {
-    if (!this.statement.isFinalized) this.statement.finalize();
+    if (this.statement.isFinalized) return;
+    try {
+      this.statement.finalize();
+    } catch {
+      // sqlite3_finalize repeats the error of the statement's last failed run (a UNIQUE violation, say),
+      // which was reported when it happened; the statement is freed all the same, and close() must go on.
+    }
   }
 }

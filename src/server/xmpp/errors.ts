@@ -6,7 +6,9 @@ import { NS } from '../../shared/stanza';
 export type StreamErrorCondition =
   | 'bad-format'
   | 'conflict'
+  | 'connection-timeout'
   | 'host-unknown'
+  | 'internal-server-error'
   | 'invalid-namespace'
   | 'not-authorized'
   | 'not-well-formed'

@@ -2,6 +2,7 @@
 // `/ws` (the browser SDK), both feeding one router. Features live in modules/, one per XEP.
 import type { Server } from 'node:http';
 import type { Logger } from '../../shared/logger';
+import type { AccessPolicy } from '../access';
 import type { ChatStore } from '../store/chatStore';
 import { MODULES } from './modules';
 import { Router, type StanzaDebugEvent } from './router';
@@ -21,9 +22,13 @@ export interface XmppServerOptions {
   tcpPort: number;
   /** WebSocket upgrades on path /ws are served on it. */
   httpServer: Server;
+  /** Which Host names and browser origins may open the WebSocket. */
+  access: AccessPolicy;
   logger: Logger;
   /** Larger stanzas end the stream with <policy-violation/>; default 256 KiB. */
   maxStanzaBytes?: number;
+  /** Connections that have not authenticated this long after connecting are closed; default 30 s. */
+  preAuthTimeoutMs?: number;
 }
 
 export interface XmppServer {
@@ -34,6 +39,7 @@ export interface XmppServer {
 }
 
 const DEFAULT_MAX_STANZA_BYTES = 256 * 1024;
+const DEFAULT_PRE_AUTH_TIMEOUT_MS = 30_000;
 
 export async function startXmppServer(options: XmppServerOptions): Promise<XmppServer> {
   const { store, domain, appId, logger } = options;
@@ -42,10 +48,11 @@ export async function startXmppServer(options: XmppServerOptions): Promise<XmppS
   const host = router.host(domain);
   for (const load of MODULES) load({ router, host, store, appId, logger });
 
-  const context: StreamContext = { router, store, domain, appId, logger };
+  const preAuthTimeoutMs = options.preAuthTimeoutMs ?? DEFAULT_PRE_AUTH_TIMEOUT_MS;
+  const context: StreamContext = { router, store, domain, appId, logger, preAuthTimeoutMs };
   const streams = new LiveStreams();
   const tcp = await listenTcp({ host: options.host, port: options.tcpPort, maxStanzaBytes, context, streams });
-  const websocket = attachWebSocket({ httpServer: options.httpServer, maxStanzaBytes, context, streams });
+  const websocket = attachWebSocket({ httpServer: options.httpServer, access: options.access, maxStanzaBytes, context, streams });
 
   let closing: Promise<void> | undefined;
   return {

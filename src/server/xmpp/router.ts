@@ -176,6 +176,12 @@ export class Router {
     else this.report(session, stanza, 'rejected', 'no module handles it');
   }
 
+  /** A handler that answers an iq request with an empty result: for requests that need only an acknowledgement. */
+  readonly acknowledge: StanzaHandler = (ctx) => {
+    this.reply(ctx);
+    return true;
+  };
+
   /** An iq result to the sender, from the addressed entity, optionally with a payload. */
   reply(ctx: StanzaContext, payload?: Element): void {
     const { session, stanza } = ctx;

@@ -2,7 +2,7 @@
 // REST session token as the password, which no challenge-response mechanism could check (protocol
 // spec §7.2). The login is `<userId>-<appId>`; node-xmpp-client also sends the bare JID as authzid,
 // Strophe leaves it empty, and both are accepted.
-import { SESSION_TTL_MS, type ChatStore } from '../store/chatStore';
+import { SESSION_TOKEN_PATTERN, SESSION_TTL_MS, type ChatStore } from '../store/chatStore';
 
 export type SaslFailure = 'malformed-request' | 'invalid-authzid' | 'not-authorized';
 
@@ -16,7 +16,7 @@ export interface SaslRealm {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-export function authenticatePlain(initialResponse: string, realm: SaslRealm): SaslOutcome {
+export async function authenticatePlain(initialResponse: string, realm: SaslRealm): Promise<SaslOutcome> {
   const encoded = initialResponse.trim();
   if (!encoded || !BASE64.test(encoded)) return { ok: false, condition: 'malformed-request' };
   const parts = Buffer.from(encoded, 'base64').toString('utf8').split('\0');
@@ -30,8 +30,11 @@ export function authenticatePlain(initialResponse: string, realm: SaslRealm): Sa
   if (!login || Number(login[2]) !== realm.appId || !Number.isSafeInteger(userId)) return denied;
   if (authzid && authzid !== `${authcid}@${realm.domain}`) return { ok: false, condition: 'invalid-authzid' };
 
-  if (realm.store.verifyPassword(userId, password)) return { ok: true, userId };
-  const session = realm.store.touchSession(password, SESSION_TTL_MS);
-  if (session && session.userId === userId && session.appId === realm.appId) return { ok: true, userId };
-  return denied;
+  // A token is checked first: it costs one indexed lookup, while the password hash is slow on purpose
+  // and clients that log in with their REST token (the documented way) should not pay for it.
+  if (SESSION_TOKEN_PATTERN.test(password)) {
+    const session = realm.store.touchSession(password, SESSION_TTL_MS);
+    if (session && session.userId === userId && session.appId === realm.appId) return { ok: true, userId };
+  }
+  return (await realm.store.verifyPassword(userId, password)) ? { ok: true, userId } : denied;
 }

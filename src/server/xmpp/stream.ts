@@ -1,6 +1,8 @@
 // One client connection's XMPP stream (RFC 6120 §4–7), the same for TCP and WebSocket: the transport
 // turns bytes or frames into stream events, this class decides what they mean. States, in order:
-//   awaiting-open → pre-auth (SASL) → awaiting-restart → post-auth (bind) → bound (routed) → closed
+//   awaiting-open → pre-auth (SASL, ⇄ authenticating) → awaiting-restart → post-auth (bind) → bound (routed) → closed
+// Being the one place every element of both transports passes through, it also contains handler
+// failures: a bug answers one stanza with <internal-server-error/> instead of ending the stream.
 // Session establishment (RFC 3921 `<session/>`) is answered here too, because the SDK only sends it
 // when the stream features advertise it, and features are this class's job.
 import { randomBytes } from 'node:crypto';
@@ -11,7 +13,7 @@ import { NS } from '../../shared/stanza';
 import type { ChatStore } from '../store/chatStore';
 import { stanzaError, streamError, type StreamErrorCondition } from './errors';
 import type { Router, Session } from './router';
-import { authenticatePlain } from './sasl';
+import { authenticatePlain, type SaslOutcome } from './sasl';
 
 /** What a transport offers the stream: framing of the header, elements and the close. */
 export interface Framing {
@@ -32,11 +34,21 @@ export interface StreamContext {
   domain: string;
   appId: number;
   logger: Logger;
+  /** A connection that has not authenticated this long after it opened is closed with <connection-timeout/>. */
+  preAuthTimeoutMs: number;
 }
 
-type State = 'awaiting-open' | 'pre-auth' | 'awaiting-restart' | 'post-auth' | 'bound' | 'closed';
+type State = 'awaiting-open' | 'pre-auth' | 'authenticating' | 'awaiting-restart' | 'post-auth' | 'bound' | 'closed';
 
 const STANZAS = new Set(['message', 'presence', 'iq']);
+
+/**
+ * RFC 6120 §6.4.5 asks for a configurable number of retries between 2 and 5, after which the stream
+ * ends with a stream error (SHOULD be <policy-violation/>): enough for a mistyped password, not for guessing.
+ */
+const MAX_AUTH_FAILURES = 3;
+
+type AuthFailure = Extract<SaslOutcome, { ok: false }> | { ok: false; condition: 'invalid-mechanism'; text?: undefined };
 
 export class XmppStream {
   readonly id = randomBytes(8).toString('hex');
@@ -44,11 +56,21 @@ export class XmppStream {
   private opened = false;
   private userId = 0;
   private session: Session | undefined;
+  private authFailures = 0;
+  private readonly preAuthTimer: NodeJS.Timeout;
 
   constructor(
     private readonly framing: Framing,
     private readonly ctx: StreamContext,
-  ) {}
+  ) {
+    // Connections are cheap to open and hold: one that never authenticates must not stay forever.
+    this.preAuthTimer = setTimeout(
+      () => this.fail('connection-timeout', `Not authenticated within ${Math.round(ctx.preAuthTimeoutMs / 1000)} s`),
+      ctx.preAuthTimeoutMs,
+    );
+    // The timer alone must not keep the process alive (the stream is ended on shutdown anyway).
+    this.preAuthTimer.unref();
+  }
 
   /** Full JID once bound, else the stream id; for logs and the debug hook. */
   get label(): string {
@@ -76,12 +98,23 @@ export class XmppStream {
   }
 
   onElement(element: Element): void {
+    try {
+      this.handleElement(element);
+    } catch (error) {
+      this.internalError(element, error);
+    }
+  }
+
+  private handleElement(element: Element): void {
     switch (this.state) {
       case 'awaiting-open':
         return this.fail('bad-format', 'The stream has not been opened');
       case 'pre-auth':
         if (element.is('auth', NS.sasl)) return this.authenticate(element);
         return this.fail('not-authorized', 'Authenticate first');
+      case 'authenticating':
+        // RFC 6120 §6.4.2: nothing but the SASL exchange until its outcome.
+        return this.fail('not-authorized', 'Wait for the authentication result');
       case 'awaiting-restart':
         return this.fail('not-authorized', 'Restart the stream after authenticating');
       case 'post-auth':
@@ -124,28 +157,48 @@ export class XmppStream {
     if (this.state !== 'closed') this.framing.send(element);
   }
 
+  /** A handler threw: answer what can be answered, log it, and keep the stream (and the process) alive. */
+  private internalError(element: Element, error: unknown): void {
+    this.ctx.logger.error(error instanceof Error ? error : String(error));
+    const session = this.session;
+    if (this.state !== 'bound' || !session) return this.fail('internal-server-error', 'The server failed; it logged why');
+    const type = element.attrs.type;
+    // RFC 6120 §8.3.1: never answer an error (or an iq result) with an error.
+    const answerable = element.name === 'iq' ? type === 'get' || type === 'set' : element.name === 'message' && type !== 'error';
+    if (!answerable) return;
+    element.attrs.from = session.jid;
+    this.send(stanzaError(element, 'internal-server-error', 'The server failed to handle this stanza; it logged why'));
+    this.ctx.router.report(session, element, 'rejected', 'internal-server-error');
+  }
+
   private authenticate(auth: Element): void {
-    const mechanism = auth.attrs.mechanism;
-    const outcome =
-      mechanism === 'PLAIN'
-        ? authenticatePlain(auth.getText(), this.ctx)
-        : ({ ok: false, condition: 'invalid-mechanism' } as const);
-    if (!outcome.ok) {
-      this.ctx.logger.debug(`xmpp ${this.label} SASL ${mechanism ?? '?'} failed: ${outcome.condition}`);
-      this.framing.send(
-        xml(
-          'failure',
-          { xmlns: NS.sasl },
-          xml(outcome.condition),
-          'text' in outcome && outcome.text ? xml('text', { 'xml:lang': 'en' }, outcome.text) : undefined,
-        ),
-      );
-      return;
-    }
-    this.userId = outcome.userId;
-    this.state = 'awaiting-restart';
-    this.framing.send(xml('success', { xmlns: NS.sasl }));
-    this.framing.restart();
+    const mechanism = auth.attrs.mechanism ?? '?';
+    if (mechanism !== 'PLAIN') return this.authFailed(mechanism, { ok: false, condition: 'invalid-mechanism' });
+    this.state = 'authenticating';
+    authenticatePlain(auth.getText(), this.ctx)
+      .then((outcome) => {
+        // The connection may have gone (or timed out) while the password was being checked.
+        if (this.state !== 'authenticating') return;
+        if (!outcome.ok) return this.authFailed(mechanism, outcome);
+        clearTimeout(this.preAuthTimer);
+        this.userId = outcome.userId;
+        this.state = 'awaiting-restart';
+        this.framing.send(xml('success', { xmlns: NS.sasl }));
+        this.framing.restart();
+      })
+      .catch((error: unknown) => {
+        this.ctx.logger.error(error instanceof Error ? error : String(error));
+        this.fail('internal-server-error', 'Authentication failed on the server; it logged why');
+      });
+  }
+
+  private authFailed(mechanism: string, outcome: AuthFailure): void {
+    this.ctx.logger.debug(`xmpp ${this.label} SASL ${mechanism} failed: ${outcome.condition}`);
+    this.state = 'pre-auth';
+    this.framing.send(
+      xml('failure', { xmlns: NS.sasl }, xml(outcome.condition), outcome.text ? xml('text', { 'xml:lang': 'en' }, outcome.text) : undefined),
+    );
+    if (++this.authFailures >= MAX_AUTH_FAILURES) this.fail('policy-violation', `${MAX_AUTH_FAILURES} failed authentication attempts`);
   }
 
   private bind(iq: Element): void {
@@ -191,6 +244,7 @@ export class XmppStream {
   private end(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.preAuthTimer);
     if (this.session) {
       this.session.available = false;
       this.ctx.router.unbind(this.session);

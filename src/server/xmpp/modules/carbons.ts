@@ -2,13 +2,9 @@
 // and ignores the answer (protocol spec §7.12), so it gets a result. The feature is not advertised in
 // disco until `<sent/>` copies exist; chat to a bare JID already reaches every available resource.
 import { NS } from '../../../shared/stanza';
-import type { StanzaHandler, XmppModule } from '../router';
+import type { XmppModule } from '../router';
 
 export const carbons: XmppModule = ({ router, host }) => {
-  const accept: StanzaHandler = (ctx) => {
-    router.reply(ctx);
-    return true;
-  };
-  host.on(`iq-set/self/${NS.carbons}:enable`, accept);
-  host.on(`iq-set/self/${NS.carbons}:disable`, accept);
+  host.on(`iq-set/self/${NS.carbons}:enable`, router.acknowledge);
+  host.on(`iq-set/self/${NS.carbons}:disable`, router.acknowledge);
 };

@@ -1,20 +1,24 @@
 // 1:1 chat (RFC 6121 §8, protocol spec §7.5): the stanza is routed to the recipient's available
 // resources with `from` stamped by the router. With `<save_to_history>1</save_to_history>` it is
 // first stored, and the routed copy's extraParams gain the stored `message_id`, `date_sent` and
-// `dialog_id`, which the SDK hands to the receiving app as `extension.*`. Markers and chat states
-// are routed untouched and never stored here.
+// `dialog_id`, which the SDK hands to the receiving app as `extension.*`. Chat markers (XEP-0333,
+// spec §7.6) move the marker sender's read/delivered state in the store and are then routed
+// unchanged; chat states are only routed. Neither is ever stored as a message.
 import type { Element } from '@xmpp/xml';
 import { bareJid, parseUserJid, userJid } from '../../../shared/jid';
+import { isCustomParam } from '../../../shared/messageFields';
+import { DialogTypes } from '../../../shared/models';
 import { isObjectId } from '../../../shared/objectId';
 import { cloneElement, NS, readExtraParams, setExtraParam } from '../../../shared/stanza';
-import type { ChatStore, MessageRecord } from '../../store/chatStore';
-import type { StanzaContext, XmppModule } from '../router';
+import type { ChatStore, DialogRecord, MessageRecord, MessageTarget } from '../../store/chatStore';
+import type { Router, StanzaContext, XmppModule } from '../router';
 
-/** A client clock this close to ours is trusted for `date_sent`; anything else gets the server's time. */
+/**
+ * The spec's rule for this project (§7.5): a client `date_sent` within this many seconds of the
+ * server clock is kept, otherwise the server's time is stored. The SDK stamps its own clock, which
+ * is close but never exact; a far-off value is a wrong clock and would misorder the history.
+ */
 const DATE_SENT_TOLERANCE_S = 5;
-
-/** extraParams the server owns or interprets; the rest are the app's custom parameters. */
-const RESERVED_PARAMS = new Set(['save_to_history', 'dialog_id', 'date_sent', 'message_id']);
 
 export const messages: XmppModule = ({ router, host, store, appId, logger }) => {
   const onChat = (ctx: StanzaContext): boolean => {
@@ -28,7 +32,15 @@ export const messages: XmppModule = ({ router, host, store, appId, logger }) => 
     }
 
     const routed = cloneElement(stanza);
-    if (isStorable(stanza)) {
+    const marker = markerOf(stanza);
+    if (marker) {
+      applyMarker(router, store, ctx, recipient.userId, marker);
+    } else if (isStorable(stanza)) {
+      // The store would refuse it anyway; saying why beats an internal-server-error.
+      if (recipient.userId === session.userId) {
+        router.fail(ctx, 'bad-request', 'a private dialog needs two different users');
+        return true;
+      }
       let stored: MessageRecord;
       try {
         stored = persist(store, stanza, session.userId, recipient.userId);
@@ -60,6 +72,36 @@ export const messages: XmppModule = ({ router, host, store, appId, logger }) => 
   host.on('message/full', onChat);
 };
 
+interface Marker {
+  kind: 'received' | 'displayed';
+  /** The marked message: its stored `_id` or the id of the stanza it came in. */
+  messageId: string;
+}
+
+function markerOf(stanza: Element): Marker | undefined {
+  for (const kind of ['received', 'displayed'] as const) {
+    const messageId = stanza.getChild(kind, NS.markers)?.attrs.id;
+    if (messageId) return { kind, messageId };
+  }
+  return undefined;
+}
+
+/**
+ * Records the marker for its sender in the dialog its extraParams name (the SDK always sends it, also
+ * for group dialogs), else the pair's private dialog. Only an occupant can mark; a marker for a message
+ * the store does not know changes nothing and is still routed, as the recipient may know it.
+ */
+function applyMarker(router: Router, store: ChatStore, ctx: StanzaContext, recipientId: number, marker: Marker): void {
+  const { session, stanza } = ctx;
+  const named = readExtraParams(stanza).params.dialog_id;
+  const dialog = isObjectId(named) ? store.getDialog(named) : store.findPrivateDialog(session.userId, recipientId);
+  if (!dialog?.occupantIds.includes(session.userId)) return;
+  const ids = [marker.messageId];
+  const changed =
+    marker.kind === 'displayed' ? store.markRead(session.userId, dialog.id, ids) : store.markDelivered(session.userId, dialog.id, ids);
+  if (changed > 0) router.report(session, stanza, 'stored', `${marker.kind} ${marker.messageId} in dialog ${dialog.id}`);
+}
+
 /** save_to_history=1, unless the stanza is a marker or a bare chat-state notification. */
 function isStorable(stanza: Element): boolean {
   if (readExtraParams(stanza).params.save_to_history !== '1') return false;
@@ -72,26 +114,39 @@ function isStorable(stanza: Element): boolean {
 function persist(store: ChatStore, stanza: Element, senderId: number, recipientId: number): MessageRecord {
   const { params, attachments } = readExtraParams(stanza);
 
+  // A 1:1 message belongs to the pair's private dialog; a client-named dialog is taken only when it is
+  // exactly that dialog, so a sender cannot file a message into a dialog the recipient does not share.
   const requested = isObjectId(params.dialog_id) ? store.getDialog(params.dialog_id) : undefined;
-  const dialog = requested?.occupantIds.includes(senderId) ? requested : store.ensurePrivateDialog(senderId, recipientId);
+  const target: MessageTarget =
+    requested && isPrivateDialogOf(requested, senderId, recipientId)
+      ? { dialogId: requested.id }
+      : { privateWith: recipientId };
 
   const now = Math.floor(Date.now() / 1000);
   const claimed = Math.trunc(Number(params.date_sent));
   const dateSent = params.date_sent && Math.abs(claimed - now) <= DATE_SENT_TOLERANCE_S ? claimed : now;
 
   const customParams: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) if (!RESERVED_PARAMS.has(name)) customParams[name] = value;
+  for (const [name, value] of Object.entries(params)) if (isCustomParam(name)) customParams[name] = value;
 
-  // The stanza id becomes the stored id when it can be one, so that markers citing it find the message.
-  const id = stanza.attrs.id;
+  // The stanza id becomes the stored id when it can be one; otherwise it is kept beside the stored id.
+  // Either way a marker citing the stanza id finds the message.
+  const stanzaId = stanza.attrs.id;
+  const idUsable = isObjectId(stanzaId) && !store.getMessage(stanzaId);
   return store.createMessage({
-    dialogId: dialog.id,
+    ...target,
     senderId,
     body: stanza.getChildText('body'),
     dateSent,
     attachments,
     customParams,
     markable: Boolean(stanza.getChild('markable', NS.markers)),
-    id: isObjectId(id) && !store.getMessage(id) ? id : undefined,
+    id: idUsable ? stanzaId : undefined,
+    stanzaId: idUsable ? undefined : stanzaId,
   });
+}
+
+function isPrivateDialogOf(dialog: DialogRecord, userA: number, userB: number): boolean {
+  const { type, occupantIds } = dialog;
+  return type === DialogTypes.private && occupantIds.length === 2 && occupantIds.includes(userA) && occupantIds.includes(userB);
 }

@@ -3,6 +3,7 @@
 // `<stream:stream>` document. Each frame is parsed on its own, so a restart needs no parser reset.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { AccessPolicy } from '../../access';
 import { Parser, xml, type Element } from '@xmpp/xml';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { cloneElement, NS } from '../../../shared/stanza';
@@ -13,6 +14,7 @@ export const WEBSOCKET_PATH = '/ws';
 
 export interface WebSocketOptions {
   httpServer: Server;
+  access: AccessPolicy;
   maxStanzaBytes: number;
   context: StreamContext;
   streams: LiveStreams;
@@ -30,9 +32,16 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketListener {
     maxPayload: options.maxStanzaBytes * 2,
     handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false),
   });
+  // This is the HTTP server's only upgrade listener, so it answers every upgrade: an unanswered one
+  // would hang until the client gives up. Browsers send any page's Origin on a WebSocket handshake
+  // (CORS does not apply), so the access policy is checked here as for REST.
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Other upgrade paths belong to other listeners of the same HTTP server.
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== WEBSOCKET_PATH) return;
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== WEBSOCKET_PATH) return refuseUpgrade(socket, '404 Not Found');
+    const { host, origin } = request.headers;
+    if (!options.access.allowsHost(host) || !options.access.allowsOrigin(origin)) {
+      options.context.logger.warn(`xmpp websocket refused: Host ${host ?? '-'}, Origin ${origin ?? '-'}`);
+      return refuseUpgrade(socket, '403 Forbidden');
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new WebSocketConnection(ws, options);
       options.streams.track(connection.stream, connection.gone);
@@ -117,6 +126,12 @@ class WebSocketConnection implements Framing {
     }
     this.stream.onElement(element);
   }
+}
+
+/** Answers the handshake with a plain HTTP status and closes the socket once that is written. */
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function rawText(data: RawData): string {
