@@ -1,8 +1,10 @@
 // What every extension-host test file needs: the extension's test API, and the local server that
 // test/e2e/run.mjs started (its ready JSON arrives in QB_E2E_SERVER_INFO).
 import * as assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { isLocalServerInfo, type LocalServerInfo } from '../../../src/shared/localServer';
+import type { ConnectionState } from '../../../src/shared/protocol';
 import type { QuickBloxTestApi } from '../../../src/ui/testApi';
 
 export const EXTENSION_ID = 'quickblox-workbench.quickblox-chat-workbench';
@@ -13,9 +15,29 @@ export function serverInfo(): LocalServerInfo {
   return info;
 }
 
+/** The extension as activation left it, before any test used it. */
+export interface AfterActivation {
+  state: ConnectionState;
+  localServerStarted: boolean;
+  activationMs: number;
+}
+
+let afterActivation: AfterActivation | undefined;
+
 /** Activates the extension (a no-op after the first time) and returns its test API. */
 export async function activateExtension(): Promise<QuickBloxTestApi> {
   const extension = vscode.extensions.getExtension<QuickBloxTestApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is loaded`);
-  return extension.activate();
+  const api = await extension.activate();
+  afterActivation ??= { state: api.service.state, localServerStarted: api.localServerInfo() !== undefined, activationMs: api.activationMs };
+  return api;
+}
+
+export function stateAfterActivation(): AfterActivation | undefined {
+  return afterActivation;
+}
+
+/** A figure for the run's output (the suite's log, which the runner prints), not an assertion. */
+export function report(line: string): void {
+  if (process.env.E2E_TEST_LOG) appendFileSync(process.env.E2E_TEST_LOG, `    [figure] ${line}\n`);
 }
