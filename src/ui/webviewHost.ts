@@ -1,11 +1,12 @@
 // The host side of every webview panel, written once and used by the conversation panels and the
-// stanza console: the HTML shell with its nonce-based CSP, and the typed protocol of
+// stanza console: the HTML shell (src/shared/webviewPage.ts), and the typed protocol of
 // src/shared/protocol.ts — the `ready` handshake answered with a snapshot, requests answered with
 // exactly one seq'd reply, and live notifications only while the page is there to receive them.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../shared/logger';
 import type { KnownKeys, NotifyMessage, ReplyMessage, RequestShape, ToWebview } from '../shared/protocol';
+import { webviewPageHtml } from '../shared/webviewPage';
 import { errorMessage } from './errors';
 
 export type RequestHandlers<R extends Record<string, RequestShape>> = {
@@ -22,8 +23,11 @@ export interface PanelHooks<N extends { snapshot: unknown }, R extends Record<st
 /** The page's assets, relative to the extension root (both come from the webview build). */
 export interface PanelPage {
   script: string;
+  /** The view's own stylesheet; media/webview.css (the layout every panel shares) comes first. */
   style: string;
 }
+
+const BASE_STYLE = 'media/webview.css';
 
 /** The folders a page may load from; nothing else of the extension or the workspace is reachable. */
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -33,39 +37,14 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   };
 }
 
-/**
- * The whole page is a mount point and one nonce'd script: all content is rendered by the script
- * from JSON messages, so no chat text is ever spliced into HTML here. No 'unsafe-inline' at all:
- * styles come from the stylesheet (the script may still set element styles through the CSSOM) and
- * from <style> elements carrying the nonce. The toolkit (FAST) needs the latter: it probes
- * :focus-visible support with an empty <style>, nonce'd from the `csp-nonce` meta; blocked, its
- * components fall back to :focus and show focus rings after mouse clicks too.
- */
 function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PanelPage): string {
-  const nonce = randomBytes(16).toString('base64');
-  const src = webview.cspSource;
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${src} 'nonce-${nonce}'`,
-    `font-src ${src}`,
-    `img-src ${src} https: data:`,
-  ].join('; ');
   const asset = (path: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path.split('/'))).toString();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta property="csp-nonce" content="${nonce}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset(page.style)}">
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset(page.script)}"></script>
-</body>
-</html>`;
+  return webviewPageHtml({
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    styles: [BASE_STYLE, page.style].map(asset),
+    script: asset(page.script),
+  });
 }
 
 type Incoming = { kind: 'ready' } | { kind: 'request'; seq: number; method: string; params: unknown };

@@ -1,7 +1,7 @@
 // Runs the built webview bundles in real chromium with the host stubbed at the protocol boundary.
 // Pages are served over loopback HTTP so the CSP can name the origin the way the host names
-// `webview.cspSource`; the CSP, csp-nonce meta, #app mount point, nonce'd script and stylesheet link
-// mirror the host's page (src/ui/webviewHost.ts), plus one nonce'd script standing in for VS Code.
+// `webview.cspSource`; the page is built by the host's own builder (src/shared/webviewPage.ts), plus
+// one nonce'd script standing in for VS Code.
 // Browser-side code is kept in strings or in functions that only touch the stub's own globals,
 // because this project compiles tests without DOM types.
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { builtFile, repoRoot } from '../support/built';
+import { webviewPageHtml } from '../../src/shared/webviewPage';
 
 export const ROOT = repoRoot;
 export const RESULTS = join(ROOT, 'test-results');
@@ -74,17 +75,6 @@ const DARK_THEME: Record<string, string> = {
   '--vscode-scrollbarSlider-background': 'rgba(121, 121, 121, 0.4)',
 };
 
-/** The host's CSP, with `origin` standing in for `webview.cspSource`. */
-export function hostCsp(origin: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${origin} 'nonce-${nonce}'`,
-    `font-src ${origin}`,
-    `img-src ${origin} https: data:`,
-  ].join('; ');
-}
-
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value ?? null).replace(/</g, '\\u003c');
@@ -116,23 +106,15 @@ function stubScript(state: unknown): string {
 })();`;
 }
 
+/** The host's page (same builder), with the test server's origin standing in for `webview.cspSource`. */
 function pageHtml(view: View, origin: string, state: unknown): string {
-  const nonce = randomBytes(16).toString('base64');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${hostCsp(origin, nonce)}">
-<meta property="csp-nonce" content="${nonce}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/media/${view}.css">
-<script nonce="${nonce}">${stubScript(state)}</script>
-</head>
-<body class="vscode-dark">
-<div id="app"></div>
-<script nonce="${nonce}" src="${origin}/dist/webview/${view}.js"></script>
-</body>
-</html>`;
+  return webviewPageHtml({
+    cspSource: origin,
+    nonce: randomBytes(16).toString('base64'),
+    styles: [`${origin}/media/webview.css`, `${origin}/media/${view}.css`],
+    script: `${origin}/dist/webview/${view}.js`,
+    prelude: stubScript(state),
+  });
 }
 
 const TYPES: Record<string, string> = {
