@@ -15,7 +15,9 @@ if (built.status !== 0) process.exit(built.status ?? 1);
 
 const hasData = serverArgs.some((a) => a === '--data' || a === '--memory');
 const args = [join(root, 'dist', 'server.js'), '--demo', ...(hasData ? [] : ['--data', join(root, '.qb-local', 'chat.db')]), ...serverArgs];
-const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+// The IPC channel is only a lifeline: the server shuts down when it closes, so it never outlives
+// this script, however this script ends.
+const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
 
 const stop = () => server.kill('SIGTERM');
 process.on('SIGINT', stop);
