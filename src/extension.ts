@@ -7,9 +7,11 @@ import { CloudProfile, registerCloudProfileCommands } from './ui/cloudProfile';
 import { registerCommands } from './ui/commands';
 import { ConnectionController } from './ui/connection';
 import { trackConnectionContext } from './ui/connectionContext';
+import { ConnectionStatus } from './ui/connectionStatus';
 import { ConversationPanels } from './ui/conversationPanel';
 import { DialogLabels } from './ui/dialogLabels';
 import { DialogsTree } from './ui/dialogsTree';
+import { errorMessage } from './ui/errors';
 import { CONVERSATION_VIEW_TYPE, STANZA_CONSOLE_VIEW_TYPE } from './ui/ids';
 import { CloudSecretStore } from './ui/secrets';
 import { readSettings } from './ui/settings';
@@ -25,11 +27,13 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   const logger = vscode.window.createOutputChannel('QuickBlox', { log: true });
   const service = new ChatService({ logger, stanzaLimit: readSettings().stanzaBufferSize });
   const cloudProfile = new CloudProfile(new CloudSecretStore(context.secrets), logger);
-  const connection = new ConnectionController(service, context, logger, cloudProfile);
+  const status = new ConnectionStatus(service);
+  const connection = new ConnectionController(service, status, context, logger, cloudProfile);
   const labels = new DialogLabels(service);
   const dialogsTree = new DialogsTree(service, labels, logger, () => connection.ensureConnected());
   const conversations = new ConversationPanels({
     service,
+    status,
     labels,
     ensureConnected: () => connection.ensureConnected(),
     extensionUri: context.extensionUri,
@@ -44,20 +48,23 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
     ...registerCloudProfileCommands(cloudProfile, () => connection.connect()),
     vscode.window.registerWebviewPanelSerializer(CONVERSATION_VIEW_TYPE, conversations),
     vscode.window.registerWebviewPanelSerializer(STANZA_CONSOLE_VIEW_TYPE, stanzaConsole),
-    trackConnectionContext(service),
-    new ConnectionStatusBar(service),
+    trackConnectionContext(status),
+    new ConnectionStatusBar(service, status),
     stanzaConsole,
     conversations,
     dialogsTree,
     labels,
-    { dispose: () => void service.dispose() },
+    status,
+    // Not awaited (dispose is synchronous); deactivate has already signed out cleanly.
+    { dispose: () => void service.dispose().catch((error: unknown) => logger.warn(`Closing the chat service failed: ${errorMessage(error)}`)) },
     connection,
     logger,
   );
 
   shutdown = async () => {
-    // Sign out cleanly while the server is still there, then stop the server we started.
-    await service.disconnect().catch((error: unknown) => logger.warn(`Disconnect on shutdown failed: ${String(error)}`));
+    // Sign out cleanly (cancelling a connect under way) while the server is still there, then stop
+    // the server we started.
+    await connection.disconnect().catch((error: unknown) => logger.warn(`Disconnect on shutdown failed: ${errorMessage(error)}`));
     await connection.stopEmbedded();
   };
 
@@ -66,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   return {
     service,
     dialogsTree,
+    connectionState: () => status.state,
     localServerInfo: () => connection.localServerInfo(),
     conversationPanels: () => conversations.list(),
     activationMs,

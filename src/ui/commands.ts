@@ -2,7 +2,7 @@
 // builds say so plainly instead of failing or doing nothing.
 import * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
-import type { QBDialog } from '../shared/models';
+import { isObjectId } from '../shared/objectId';
 import type { ConnectionController } from './connection';
 import type { ConversationPanels } from './conversationPanel';
 import type { DialogLabels } from './dialogLabels';
@@ -19,8 +19,11 @@ export interface CommandDeps {
   logger: vscode.LogOutputChannel;
 }
 
-/** A tree item's context menu passes the dialog, its click command the id, the palette nothing. */
-type DialogArg = QBDialog | string | undefined;
+/**
+ * A tree item's context menu passes the dialog, its click command the id, the palette nothing;
+ * a keybinding or another extension may pass anything, so it is checked, never trusted.
+ */
+type DialogArg = unknown;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { connection, conversations, stanzaConsole, logger } = deps;
@@ -91,10 +94,20 @@ async function markDialogRead(arg: DialogArg, deps: CommandDeps): Promise<void> 
 
 /** The dialog a command acts on: the one it was invoked on, else one the user picks. */
 async function dialogIdFrom(arg: DialogArg, deps: CommandDeps, placeHolder: string): Promise<string | undefined> {
-  if (typeof arg === 'string') return arg;
-  if (arg) return arg._id;
+  const given = typeof arg === 'object' && arg !== null && '_id' in arg ? arg._id : arg;
+  if (isObjectId(given)) return given;
+  if (given !== undefined) {
+    // Opened as is, a wrong id would become a panel that can never load.
+    const shown = typeof given === 'string' ? `"${given}"` : `A ${typeof given}`;
+    void vscode.window.showErrorMessage(`QuickBlox: ${shown} is not a dialog id. Run the command from the palette to pick the dialog.`);
+    return undefined;
+  }
   if (!requireOnline(deps)) return undefined;
   const { service, labels } = deps;
+  if (service.dialogs.length === 0) {
+    void vscode.window.showInformationMessage(`QuickBlox: ${service.me?.login ?? 'this user'} has no dialogs yet.`);
+    return undefined;
+  }
   // Best effort: when the name lookup fails the list is plainer, not unusable.
   await labels.resolve(service.dialogs).catch(() => false);
   const picked = await vscode.window.showQuickPick(
@@ -115,6 +128,10 @@ async function dialogIdFrom(arg: DialogArg, deps: CommandDeps, placeHolder: stri
  */
 function requireOnline({ service, connection }: CommandDeps): boolean {
   if (service.state === 'online') return true;
+  if (service.state === 'connecting' || service.state === 'reconnecting') {
+    void vscode.window.showWarningMessage('QuickBlox is still connecting; try again in a moment.');
+    return false;
+  }
   void vscode.window.showWarningMessage('Not connected to QuickBlox.', 'Connect').then((choice) => {
     if (choice === 'Connect') void connection.connect();
   });

@@ -11,6 +11,7 @@ import { probeLocalServer, startLocalServerProcess, type LocalServerProcess } fr
 import { localConnectionTarget } from '../client/profile';
 import { LOCAL_DEFAULTS, type DemoUser, type LocalServerInfo } from '../shared/localServer';
 import type { CloudProfile } from './cloudProfile';
+import type { ConnectionStatus } from './connectionStatus';
 import { errorMessage } from './errors';
 import { Commands, DIALOGS_VIEW_ID } from './ids';
 import { openSettings, readSettings, type LocalProfileSettings } from './settings';
@@ -39,15 +40,23 @@ class ConnectFailure extends Error {
 
 export class ConnectionController implements vscode.Disposable {
   private embedded: LocalServerProcess | undefined;
-  /** The server the service was last signed in to. */
+  /** The one start in progress: a connect and "Start Local Server" at once must not start two servers. */
+  private starting: Promise<LocalServerInfo> | undefined;
+  /** The server the service is signed in to, or was until a connection loss. */
   private current: LocalServerInfo | undefined;
-  private connecting: Promise<boolean> | undefined;
+  /** The connect flow in progress, and the attempt it runs for. */
+  private run: { attempt: number; done: Promise<boolean> } | undefined;
+  /** The service's own connect, while it runs: it cannot be abandoned half-way (see disconnect). */
+  private signingIn: Promise<unknown> | undefined;
+  /** Bumped by Disconnect: a connect flow started before it gives up at its next step. */
+  private attempt = 0;
   /** After an explicit Disconnect, opening a view or panel must not sign in again by itself. */
   private userDisconnected = false;
   private stoppingEmbedded = false;
 
   constructor(
     private readonly service: ChatServiceApi,
+    private readonly status: ConnectionStatus,
     private readonly context: vscode.ExtensionContext,
     private readonly logger: vscode.LogOutputChannel,
     private readonly cloud: CloudProfile,
@@ -60,11 +69,20 @@ export class ConnectionController implements vscode.Disposable {
 
   /** Runs the connect flow, or joins the one in progress; resolves true when signed in. */
   connect(): Promise<boolean> {
-    if (!this.connecting) {
-      const run = vscode.window.withProgress({ location: { viewId: DIALOGS_VIEW_ID } }, () => this.runConnect());
-      this.connecting = Promise.resolve(run).finally(() => (this.connecting = undefined));
-    }
-    return this.connecting;
+    if (this.run?.attempt === this.attempt) return this.run.done;
+    const attempt = this.attempt;
+    // A flow that Disconnect cancelled may still be finishing; this one starts after it.
+    const previous = this.run?.done;
+    const done = (async () => {
+      await previous;
+      return vscode.window.withProgress({ location: { viewId: DIALOGS_VIEW_ID } }, () => this.runConnect(attempt));
+    })().finally(() => {
+      if (this.run?.done === done) this.run = undefined;
+      this.showPreparing();
+    });
+    this.run = { attempt, done };
+    this.showPreparing();
+    return done;
   }
 
   /** Connects on first use (a view or panel wants data), unless the user chose to be offline. */
@@ -72,9 +90,16 @@ export class ConnectionController implements vscode.Disposable {
     if (!this.userDisconnected && this.service.state === 'offline') void this.connect();
   }
 
+  /** Signs out, and cancels a connect in progress (which then ends quietly: the user asked for this). */
   async disconnect(): Promise<void> {
     this.userDisconnected = true;
+    this.attempt++;
+    this.showPreparing();
+    // Abandoned half-way through signing in, the service would stay "connecting" for good; so its
+    // connect (bounded by its own timeouts) finishes first, and is then undone.
+    await this.signingIn;
     await this.service.disconnect();
+    this.current = undefined;
     this.logger.info('Disconnected');
   }
 
@@ -87,7 +112,8 @@ export class ConnectionController implements vscode.Disposable {
     try {
       const local = readSettings().local;
       const httpPort = portOf(local.restUrl);
-      const running = await probeLocalServer(local.restUrl, PROBE_TIMEOUT_MS);
+      // A start under way (a connect's) is joined below; the probe would find that very server.
+      const running = this.starting ? undefined : await probeLocalServer(local.restUrl, PROBE_TIMEOUT_MS);
       if (running) {
         void vscode.window.showInformationMessage(
           `A local server is already running (not started by VS Code): ${describeServer(running)}.`,
@@ -118,13 +144,15 @@ export class ConnectionController implements vscode.Disposable {
       );
       return;
     }
-    if (this.current === server.info && this.service.state !== 'offline') await this.disconnect();
+    if (sameServer(this.current, server.info) && this.service.state !== 'offline') await this.disconnect();
     await this.stopEmbedded();
     void vscode.window.showInformationMessage('Local server stopped.');
   }
 
   /** Stops the embedded server; awaited by `deactivate` so that no server outlives the extension. */
   async stopEmbedded(): Promise<void> {
+    // A server still starting is stopped once it has started, not left behind.
+    await this.starting?.catch(() => undefined);
     const server = this.embedded;
     if (!server) return;
     this.stoppingEmbedded = true;
@@ -137,27 +165,42 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.stopEmbedded();
+    this.stopEmbedded().catch((error: unknown) => this.logger.warn(`Could not stop the local server: ${errorMessage(error)}`));
   }
 
-  private async runConnect(): Promise<boolean> {
+  /** "Connecting" for the UI while a flow runs that Disconnect has not cancelled. */
+  private showPreparing(): void {
+    this.status.setPreparing(this.run?.attempt === this.attempt);
+  }
+
+  private async runConnect(attempt: number): Promise<boolean> {
     this.userDisconnected = false;
     const settings = readSettings();
+    const cancelled = () => attempt !== this.attempt;
     try {
       const { target, server } = settings.profile === 'cloud' ? await this.cloudTarget() : await this.localTarget(settings.local);
+      if (cancelled()) return false;
       this.logger.info(`Connecting (profile "${settings.profile}") to ${target.apiEndpoint} as ${target.login}`);
       // connect() drops the old session first, whatever server it was on.
       this.current = undefined;
+      const signingIn = this.service.connect(target);
+      this.signingIn = signingIn.catch(() => undefined);
       try {
-        await this.service.connect(target);
+        await signingIn;
       } catch (error) {
+        if (cancelled()) return false;
         // A rejected login is the usual cloud failure, and Configure is where credentials are fixed.
         const steps: NextStep[] = settings.profile === 'cloud' ? ['Retry', 'Configure…', 'Show Log'] : ['Retry', 'Show Log'];
         throw new ConnectFailure(`Could not sign in to ${target.apiEndpoint} as ${target.login}: ${errorMessage(error)}`, steps);
+      } finally {
+        this.signingIn = undefined;
       }
+      // Disconnect, waiting for signingIn, signs this session out again.
+      if (cancelled()) return false;
       this.current = server;
       return true;
     } catch (error) {
+      if (cancelled()) return false;
       const failure = error instanceof ConnectFailure ? error : new ConnectFailure(errorMessage(error), ['Retry', 'Show Log']);
       this.logger.error(`Connect failed: ${failure.message}`);
       void this.offer(failure.message, failure.steps);
@@ -194,11 +237,25 @@ export class ConnectionController implements vscode.Disposable {
     try {
       return await this.startEmbedded(httpPort);
     } catch (error) {
+      // Another VS Code window may have started its server here a moment before us (same port, same data).
+      const winner = await probeLocalServer(local.restUrl, PROBE_TIMEOUT_MS);
+      if (winner) {
+        this.logger.info(`Using the local server another window started at ${winner.rest}`);
+        return winner;
+      }
       throw startFailure(error);
     }
   }
 
-  private async startEmbedded(httpPort: number): Promise<LocalServerInfo> {
+  /** Starts the embedded server, or joins the start already under way. */
+  private startEmbedded(httpPort: number): Promise<LocalServerInfo> {
+    // Checked again here: a start may have finished while the caller was probing.
+    if (this.embedded) return Promise.resolve(this.embedded.info);
+    this.starting ??= this.launch(httpPort).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async launch(httpPort: number): Promise<LocalServerInfo> {
     const dataDir = this.context.globalStorageUri.fsPath;
     await mkdir(dataDir, { recursive: true });
     const base = ['--data', join(dataDir, 'chat.db'), '--demo'];
@@ -234,7 +291,7 @@ export class ConnectionController implements vscode.Disposable {
 
   private forget(server: LocalServerProcess): void {
     if (this.embedded === server) this.embedded = undefined;
-    if (this.current === server.info) this.current = undefined;
+    if (sameServer(this.current, server.info)) this.current = undefined;
   }
 
   private async offer(message: string, steps: NextStep[]): Promise<void> {
@@ -283,6 +340,11 @@ function portOf(restUrl: string): number {
 function isAddressInUse(error: unknown): boolean {
   // The server reports a taken port in words (localServer.ts `listen`) or as the raw Node error code.
   return /EADDRINUSE|already in use/i.test(errorMessage(error));
+}
+
+/** By address: a later connect finds our own server by probing, as a new info object. */
+function sameServer(a: LocalServerInfo | undefined, b: LocalServerInfo): boolean {
+  return a?.rest === b.rest;
 }
 
 function describeServer(info: LocalServerInfo): string {

@@ -10,7 +10,9 @@ import type { Logger } from '../shared/logger';
 import type { QBMessage } from '../shared/models';
 import { isObjectId } from '../shared/objectId';
 import type { ConversationNotifications, ConversationRequests, ConversationSnapshot } from '../shared/protocol';
+import { displayName } from '../shared/users';
 import { Batcher } from './batcher';
+import type { ConnectionStatus } from './connectionStatus';
 import type { DialogLabels } from './dialogLabels';
 import { errorMessage } from './errors';
 import { CONVERSATION_VIEW_TYPE } from './ids';
@@ -41,6 +43,8 @@ export interface ConversationPanelInfo {
 
 export interface ConversationDeps {
   service: ChatServiceApi;
+  /** The state the page shows: "connecting" already while a server is found or started. */
+  status: ConnectionStatus;
   labels: DialogLabels;
   /** Signs in if nobody has yet: a panel restored after a reload is the first thing a user sees. */
   ensureConnected(): void;
@@ -86,12 +90,10 @@ export class ConversationPanels implements vscode.WebviewPanelSerializer, vscode
   }
 
   private attach(dialogId: string, panel: vscode.WebviewPanel): void {
-    const conversation = new ConversationPanel(dialogId, panel, this.deps);
-    this.panels.set(dialogId, conversation);
-    panel.onDidDispose(() => {
-      conversation.dispose();
+    const conversation = new ConversationPanel(dialogId, panel, this.deps, () => {
       if (this.panels.get(dialogId) === conversation) this.panels.delete(dialogId);
     });
+    this.panels.set(dialogId, conversation);
   }
 }
 
@@ -104,8 +106,9 @@ class ConversationPanel implements vscode.Disposable {
     readonly dialogId: string,
     readonly panel: vscode.WebviewPanel,
     private readonly deps: ConversationDeps,
+    onClosed: () => void,
   ) {
-    const { service } = deps;
+    const { service, status } = deps;
     panel.iconPath = new vscode.ThemeIcon('comment-discussion');
     this.channel = new PanelChannel(
       panel,
@@ -142,12 +145,16 @@ class ConversationPanel implements vscode.Disposable {
         batcher.push(message);
         if (message.sender_id !== service.me?.id) readLater.push(message);
       }),
-      service.on('state', (state, detail) => {
+      status.onDidChange(({ state, detail }) => {
         // Back online, the page may have missed anything: it gets a whole new snapshot.
         if (state === 'online') this.channel.resync();
         else this.channel.post('connection', { state, detail });
       }),
       service.on('dialogs', () => this.retitle()),
+      panel.onDidDispose(() => {
+        this.dispose();
+        onClosed();
+      }),
     );
     this.retitle();
   }
@@ -166,22 +173,25 @@ class ConversationPanel implements vscode.Disposable {
     const me = service.me;
     if (service.state !== 'online' || !me) {
       this.deps.ensureConnected();
-      this.channel.post('connection', { state: service.state });
+      const { state, detail } = this.deps.status;
+      this.channel.post('connection', { state, detail });
       return undefined;
     }
     try {
       let dialog = service.dialogs.find((d) => d._id === this.dialogId);
       if (!dialog) dialog = (await service.refreshDialogs()).find((d) => d._id === this.dialogId);
-      if (!dialog) throw new Error(`${me.login ?? `User ${me.id}`} is not an occupant of dialog ${this.dialogId}.`);
+      if (!dialog) {
+        throw new Error(`${displayName(me)} is not an occupant of dialog ${this.dialogId}: close this panel, or sign in as one of its occupants.`);
+      }
       const { messages, hasMore } = await this.page();
       // The page zeroed the local count; this also marks a backlog older than the page.
       this.markRead();
       const ids = new Set([...dialog.occupants_ids, ...messages.map((m) => m.sender_id), me.id]);
       const names = await service.userNames([...ids]);
-      return { dialog, myUserId: me.id, names, messages, hasMore, connection: service.state };
+      return { dialog, myUserId: me.id, names, messages, hasMore, connection: this.deps.status.state };
     } catch (error) {
       this.deps.logger.error(`Could not load conversation ${this.dialogId}: ${errorMessage(error)}`);
-      this.channel.post('connection', { state: service.state, detail: `Could not load this conversation: ${errorMessage(error)}` });
+      this.channel.post('connection', { state: this.deps.status.state, detail: `Could not load this conversation: ${errorMessage(error)}` });
       return undefined;
     }
   }

@@ -17,7 +17,7 @@ export class DialogLabels implements vscode.Disposable {
 
   label(dialog: QBDialog): string {
     const other = this.otherOccupant(dialog);
-    if (other !== undefined) return this.names.get(other) ?? dialog.name ?? `User ${other}`;
+    if (other !== undefined) return this.names.get(other) ?? dialog.name ?? placeholder(other);
     return dialog.name || 'Unnamed dialog';
   }
 
@@ -30,8 +30,16 @@ export class DialogLabels implements vscode.Disposable {
     }
     if (missing.size === 0) return false;
     const found = await this.service.userNames([...missing]);
-    for (const [id, name] of Object.entries(found)) this.names.set(Number(id), name);
-    return true;
+    let changed = false;
+    for (const [id, name] of Object.entries(found)) {
+      // The service answers an id it could not look up (e.g. a failed request) with the placeholder;
+      // kept here, it would stick until the next connect. Asked again, the service answers known
+      // users from its own cache, so a user really named so costs no request.
+      if (name === placeholder(Number(id))) continue;
+      this.names.set(Number(id), name);
+      changed = true;
+    }
+    return changed;
   }
 
   dispose(): void {
@@ -43,4 +51,9 @@ export class DialogLabels implements vscode.Disposable {
     const me = this.service.me?.id;
     return dialog.occupants_ids.find((id) => id !== me);
   }
+}
+
+/** What the service and the webview call a user whose name is not known. */
+function placeholder(userId: number): string {
+  return `User ${userId}`;
 }

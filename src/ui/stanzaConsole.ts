@@ -69,17 +69,21 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
       },
       this.logger,
     );
-    const subscriptions = [channel, batcher, this.service.on('stanza', (record) => batcher.push(record))];
+    const subscriptions = [
+      channel,
+      batcher,
+      this.service.on('stanza', (record) => batcher.push(record)),
+      panel.onDidDispose(() => {
+        current.dispose();
+        if (this.current === current) this.current = undefined;
+      }),
+    ];
     const current = {
       panel,
       dispose: () => {
-        for (const d of subscriptions) d.dispose();
+        for (const d of subscriptions.splice(0)) d.dispose();
       },
     };
     this.current = current;
-    panel.onDidDispose(() => {
-      current.dispose();
-      if (this.current === current) this.current = undefined;
-    });
   }
 }

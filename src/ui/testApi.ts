@@ -2,13 +2,16 @@
 // (`vscode.extensions.getExtension(…).exports`). Not a public API for other extensions.
 import type { ChatServiceApi } from '../client/contracts';
 import type { LocalServerInfo } from '../shared/localServer';
+import type { ConnectionState } from '../shared/protocol';
 import type { ConversationPanelInfo } from './conversationPanel';
 import type { DialogsTree } from './dialogsTree';
 
 export interface QuickBloxTestApi {
   readonly service: ChatServiceApi;
   readonly dialogsTree: DialogsTree;
-  /** The local server in use, or the one this window started; undefined before the first connect. */
+  /** The state the status bar and views show (connecting already while a server is found or started). */
+  connectionState(): ConnectionState;
+  /** The local server in use, or else the one this window started; undefined when neither. */
   localServerInfo(): LocalServerInfo | undefined;
   conversationPanels(): ConversationPanelInfo[];
   /** Wall time `activate` took, in milliseconds. */

@@ -112,6 +112,42 @@ describe('conversation webview (chromium)', function () {
     assert.equal(await view.page.locator('.qb-badge').getAttribute('title'), 'socket closed');
   });
 
+  it('before its first snapshot says why it is empty, and sends nothing', async () => {
+    view = await harness.open('conversation');
+    await until(async () => ((await view.host()).posted.length > 0 ? true : undefined), 'ready');
+    const notice = view.page.locator('.conv-notice');
+    await view.notify('connection', { state: 'connecting' });
+    await until(async () => ((await notice.textContent()) === 'Connecting to QuickBlox…' ? true : undefined), 'the connecting notice');
+    // Online, but the host could not load this dialog (e.g. restored after switching users).
+    const problem = 'Could not load this conversation: bob is not an occupant of dialog 6650a0000000000000000001.';
+    await view.notify('connection', { state: 'online', detail: problem });
+    await until(async () => ((await notice.textContent()) === problem ? true : undefined), 'the load failure, readable');
+    assert.equal(await notice.isVisible(), true);
+    await view.settle();
+    assert.equal(await view.page.locator(INPUT).isDisabled(), true, 'no composer for a conversation that did not load');
+
+    await view.notify('snapshot', snapshot({ messages: [message(1)] }));
+    await view.page.locator('.msg').first().waitFor();
+    await until(async () => ((await view.page.locator(INPUT).isDisabled()) ? undefined : true), 'composer enabled');
+    assert.equal(await notice.textContent(), '', 'the notice goes with the first snapshot');
+  });
+
+  it('a new snapshot while older messages load drops the "Loading older" notice with the request', async () => {
+    await openWith(snapshot({ messages: messages(1000, 300), hasMore: true }));
+    await view.scrollTo(LIST, 0);
+    const request = await view.waitForRequest('loadOlder');
+    const notice = view.page.locator('.conv-notice');
+    assert.equal(await notice.textContent(), 'Loading older messages…');
+    // A reconnect resyncs the page; the reply to the old request, when it comes, is discarded.
+    await view.notify('snapshot', snapshot({ messages: messages(1000, 300), hasMore: false }));
+    await until(async () => ((await notice.textContent()) === '' ? true : undefined), 'the notice cleared');
+    await view.reply(request.seq ?? -1, { messages: messages(900, 100), hasMore: false });
+    await view.settle();
+    await view.scrollTo(LIST, 0);
+    await view.settle();
+    assert.equal(await view.page.locator('.msg').first().getAttribute('data-id'), 'm001000', 'the stale page is dropped');
+  });
+
   it('shows hostile text literally: no <img>, no dialog', async () => {
     await openWith(
       snapshot({

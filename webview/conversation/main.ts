@@ -56,9 +56,21 @@ function persist(): void {
   saveState(state);
 }
 
+/** Before the first snapshot the list is empty: say why, or the page would just read "Loading…". */
+const WAITING: Record<ConnectionState, string> = {
+  offline: 'Not connected to QuickBlox: the conversation loads once connected.',
+  connecting: 'Connecting to QuickBlox…',
+  reconnecting: 'Reconnecting to QuickBlox…',
+  error: 'Could not connect to QuickBlox.',
+  online: 'Loading the conversation…',
+};
+
 function showConnection(state: ConnectionState, detail?: string): void {
   header.showConnection(state, detail);
-  composer.setOnline(state === 'online');
+  // Nothing can be sent to a conversation that has not loaded (it may not be the user's at all).
+  composer.setOnline(state === 'online' && dialogId !== undefined);
+  // The host's reason (e.g. why loading failed) must be readable, not only a badge's tooltip.
+  if (dialogId === undefined) notice.textContent = detail ?? WAITING[state];
 }
 
 function onSnapshot(snapshot: ConversationSnapshot): void {
@@ -79,7 +91,10 @@ function onSnapshot(snapshot: ConversationSnapshot): void {
   header.showDialog(snapshot.dialog, { myUserId: snapshot.myUserId, names: snapshot.names });
   showConnection(snapshot.connection);
   timeline.show(snapshot, anchor);
-  if (first) composer.focus();
+  if (first) {
+    notice.textContent = '';
+    composer.focus();
+  }
   persist();
 }
 

@@ -46,6 +46,8 @@ export class Timeline {
 
   show(snapshot: ConversationSnapshot, anchor: ScrollAnchor): void {
     this.generation++;
+    // A page still loading belongs to the old snapshot and will be dropped: so is its notice.
+    if (this.loading) this.options.onNotice('');
     this.loading = false;
     this.people = { myUserId: snapshot.myUserId, names: snapshot.names };
     this.hasMore = snapshot.hasMore;
