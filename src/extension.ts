@@ -11,7 +11,7 @@ import { ConnectionStatus } from './ui/connectionStatus';
 import { ConversationPanels } from './ui/conversationPanel';
 import { DialogLabels } from './ui/dialogLabels';
 import { DialogsTree } from './ui/dialogsTree';
-import { errorMessage } from './ui/errors';
+import { errorMessage } from './shared/errors';
 import { CONVERSATION_VIEW_TYPE, STANZA_CONSOLE_VIEW_TYPE } from './ui/ids';
 import { CloudSecretStore } from './ui/secrets';
 import { readSettings } from './ui/settings';

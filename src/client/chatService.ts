@@ -6,7 +6,7 @@ import { DialogTypes, type QBDialog, type QBMessage, type QBUser } from '../shar
 import { newObjectId } from '../shared/objectId';
 import { silentLogger, type Logger } from '../shared/logger';
 import type { ConnectionState, StanzaRecord } from '../shared/protocol';
-import { displayName } from '../shared/users';
+import { displayName, placeholderName } from '../shared/users';
 import type { ChatServiceApi, ChatServiceEvents, ConnectionTarget, Disposable, Listener } from './contracts';
 import { opponentOf, privateDialogWith, sortDialogs, withDialogRead, withMessage } from './dialogList';
 import { TypedEmitter } from './events';
@@ -17,6 +17,7 @@ import { RestClient } from './restClient';
 import { RingBuffer } from './ringBuffer';
 import { SequenceCounter } from './stanzaRecord';
 import { XmppSession } from './xmppSession';
+import { errorMessage } from '../shared/errors';
 
 export interface ChatServiceOptions {
   logger?: Logger;
@@ -115,7 +116,7 @@ export class ChatService implements ChatServiceApi {
         this.connection = undefined;
         this.dialogList = [];
         this.events.emit('dialogs', []);
-        this.setState('error', error instanceof Error ? error.message : String(error));
+        this.setState('error', errorMessage(error));
       }
       throw error;
     }
@@ -125,14 +126,17 @@ export class ChatService implements ChatServiceApi {
     this.generation++;
     const connection = this.connection;
     this.connection = undefined;
-    if (!connection) return;
-    await closeConnection(connection);
-    this.dialogList = [];
-    this.seenIds.clear();
-    // The next connect may be another application or server, where these ids mean other users.
-    this.names.clear();
-    this.events.emit('dialogs', []);
-    this.setState('offline');
+    if (connection) {
+      await closeConnection(connection);
+      this.dialogList = [];
+      this.seenIds.clear();
+      // The next connect may be another application or server, where these ids mean other users.
+      this.names.clear();
+      this.events.emit('dialogs', []);
+    }
+    // Also when a sign-in was still under way: that attempt now abandons itself without touching the
+    // state, so saying offline is this call's job.
+    if (this.state !== 'offline') this.setState('offline');
   }
 
   async refreshDialogs(): Promise<QBDialog[]> {
@@ -207,12 +211,12 @@ export class ChatService implements ChatServiceApi {
       try {
         for (const user of await rest.getUsers(missing)) this.names.set(user.id, displayName(user));
       } catch (error) {
-        this.log.warn(`user names: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(`user names: ${errorMessage(error)}`);
       }
     }
     const result: Record<number, string> = {};
     // Unknown ids are answered but not cached, so a user created later still gets a name.
-    for (const id of ids) result[id] = this.names.get(id) ?? `User ${id}`;
+    for (const id of ids) result[id] = this.names.get(id) ?? placeholderName(id);
     return result;
   }
 

@@ -9,6 +9,7 @@ import type { QBDialog, QBDialogList, QBMessage, QBMessageList, QBSession, QBUse
 import { signSessionParams } from '../shared/signature';
 import { encodeQuery, restUrl, type QueryParams } from './query';
 import { QuickBloxError, adviceFor, describeErrors, isErrorBody } from './quickbloxError';
+import { errorMessage } from '../shared/errors';
 
 export interface RestClientOptions {
   /** REST base, e.g. `http://127.0.0.1:8080/`. */
@@ -221,7 +222,7 @@ export class RestClient {
       status = response.statusCode;
       text = await response.body.text();
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      const reason = errorMessage(cause);
       throw new QuickBloxError(0, described, undefined, `${described} to ${this.options.apiEndpoint}: ${adviceFor(0)} (${reason})`, { cause });
     }
     const parsed = parseJson(text);

@@ -16,6 +16,7 @@ import { NS, extraParamsElement } from '../shared/stanza';
 import type { Disposable, Listener } from './contracts';
 import { TypedEmitter } from './events';
 import { SequenceCounter, stanzaRecord } from './stanzaRecord';
+import { errorMessage } from '../shared/errors';
 
 export interface XmppSessionOptions {
   /** `xmpp://host:port`, `xmpps://…`, `ws://…/ws` or `wss://…`. */
@@ -102,7 +103,7 @@ export class XmppSession {
       // that start() resolves only when the session can actually chat.
       await Promise.race([this.afterOnline(), timeout]);
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       // Without this the library's reconnect would keep retrying a connection the caller gave up on.
       await this.shutdown();
       this.setState('error', detail);

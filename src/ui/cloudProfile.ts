@@ -4,7 +4,7 @@
 // client/profile.ts; nothing past ConnectionTarget knows which profile is in use.
 import * as vscode from 'vscode';
 import { apiEndpointProblem, chatEndpointProblem, cloudConnectionTarget, type CloudProfileValues, type CloudTargetResult } from '../client/profile';
-import { errorMessage } from './errors';
+import { errorMessage } from '../shared/errors';
 import { Commands } from './ids';
 import type { CloudSecretStore, CloudSecrets } from './secrets';
 import { readSettings, writeCloudSettings, type CloudProfileSettings } from './settings';

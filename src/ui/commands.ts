@@ -6,7 +6,7 @@ import { isObjectId } from '../shared/objectId';
 import type { ConnectionController } from './connection';
 import type { ConversationPanels } from './conversationPanel';
 import type { DialogLabels } from './dialogLabels';
-import { errorMessage } from './errors';
+import { errorMessage } from '../shared/errors';
 import { Commands, DIALOGS_VIEW_ID } from './ids';
 import type { StanzaConsole } from './stanzaConsole';
 

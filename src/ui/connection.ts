@@ -12,7 +12,7 @@ import { localConnectionTarget } from '../client/profile';
 import { LOCAL_DEFAULTS, type DemoUser, type LocalServerInfo } from '../shared/localServer';
 import type { CloudProfile } from './cloudProfile';
 import type { ConnectionStatus } from './connectionStatus';
-import { errorMessage } from './errors';
+import { errorMessage } from '../shared/errors';
 import { Commands, DIALOGS_VIEW_ID } from './ids';
 import { openSettings, readSettings, type LocalProfileSettings } from './settings';
 

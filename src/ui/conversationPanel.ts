@@ -14,7 +14,7 @@ import { displayName } from '../shared/users';
 import { Batcher } from './batcher';
 import type { ConnectionStatus } from './connectionStatus';
 import type { DialogLabels } from './dialogLabels';
-import { errorMessage } from './errors';
+import { errorMessage } from '../shared/errors';
 import { CONVERSATION_VIEW_TYPE } from './ids';
 import { PanelChannel, type PanelPage } from './webviewHost';
 

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
 import { DialogTypes, type QBDialog } from '../shared/models';
+import { placeholderName } from '../shared/users';
 
 export class DialogLabels implements vscode.Disposable {
   private readonly names = new Map<number, string>();
@@ -17,7 +18,7 @@ export class DialogLabels implements vscode.Disposable {
 
   label(dialog: QBDialog): string {
     const other = this.otherOccupant(dialog);
-    if (other !== undefined) return this.names.get(other) ?? dialog.name ?? placeholder(other);
+    if (other !== undefined) return this.names.get(other) ?? dialog.name ?? placeholderName(other);
     return dialog.name || 'Unnamed dialog';
   }
 
@@ -35,7 +36,7 @@ export class DialogLabels implements vscode.Disposable {
       // The service answers an id it could not look up (e.g. a failed request) with the placeholder;
       // kept here, it would stick until the next connect. Asked again, the service answers known
       // users from its own cache, so a user really named so costs no request.
-      if (name === placeholder(Number(id))) continue;
+      if (name === placeholderName(Number(id))) continue;
       this.names.set(Number(id), name);
       changed = true;
     }
@@ -51,9 +52,4 @@ export class DialogLabels implements vscode.Disposable {
     const me = this.service.me?.id;
     return dialog.occupants_ids.find((id) => id !== me);
   }
-}
-
-/** What the service and the webview call a user whose name is not known. */
-function placeholder(userId: number): string {
-  return `User ${userId}`;
 }

@@ -5,7 +5,7 @@ import type { ChatServiceApi } from '../client/contracts';
 import type { Logger } from '../shared/logger';
 import { DialogTypes, type QBDialog } from '../shared/models';
 import type { DialogLabels } from './dialogLabels';
-import { errorMessage } from './errors';
+import { errorMessage } from '../shared/errors';
 import { Commands, DIALOG_CONTEXT_VALUE, DIALOGS_VIEW_ID } from './ids';
 
 const PREVIEW_LENGTH = 80;

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../shared/logger';
 import type { KnownKeys, NotifyMessage, ReplyMessage, RequestShape, ToWebview } from '../shared/protocol';
 import { webviewPageHtml } from '../shared/webviewPage';
-import { errorMessage } from './errors';
+import { errorMessage } from '../shared/errors';
 
 export type RequestHandlers<R extends Record<string, RequestShape>> = {
   [K in KnownKeys<R>]: (params: R[K]['params']) => Promise<R[K]['result']>;

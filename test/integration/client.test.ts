@@ -300,4 +300,24 @@ describe('client: ChatService against the local server', function () {
     await online;
     assert.equal(service.state, 'online');
   });
+
+  it('says offline when disconnected in the middle of signing in', async () => {
+    const other = new ChatService({ logger, stanzaLimit: 100, timeoutMs: WAIT_MS });
+    try {
+      const signingIn = new Promise<void>((resolve) => {
+        const listening = other.on('state', (state) => {
+          if (state !== 'connecting') return;
+          listening.dispose();
+          resolve();
+        });
+      });
+      const connecting = other.connect(localConnectionTarget(info, bob));
+      await signingIn;
+      await other.disconnect();
+      await assert.rejects(connecting, 'the abandoned sign-in reports that it did not complete');
+      assert.equal(other.state, 'offline');
+    } finally {
+      await other.dispose();
+    }
+  });
 });

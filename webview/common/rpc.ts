@@ -14,11 +14,6 @@ export interface RpcClient<R extends Record<string, RequestShape>> {
   request<K extends keyof R & string>(method: K, params: R[K]['params']): Promise<R[K]['result']>;
 }
 
-/** A rejected request's message, for showing inline. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 interface Pending {
   resolve(result: unknown): void;
   reject(error: Error): void;

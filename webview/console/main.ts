@@ -2,7 +2,8 @@
 // a follow-tail toggle that turns itself off when the user scrolls up to read.
 import type { ConsoleNotifications, ConsoleRequests, StanzaRecord } from '../../src/shared/protocol';
 import { appRoot, el } from '../common/dom';
-import { connectRpc, errorText } from '../common/rpc';
+import { errorMessage } from '../../src/shared/errors';
+import { connectRpc } from '../common/rpc';
 import { BOTTOM, VirtualList } from '../common/virtualList';
 import { loadState, saveState } from '../common/vscodeApi';
 import { isConsoleState } from './state';
@@ -21,7 +22,7 @@ const toolbar = createToolbar({
     toolbar.showError('');
     rpc.request('clear', {}).then(
       () => showStanzas([]),
-      (error: unknown) => toolbar.showError(`Clear failed: ${errorText(error)}`),
+      (error: unknown) => toolbar.showError(`Clear failed: ${errorMessage(error)}`),
     );
   },
   onFollowChange: setFollow,

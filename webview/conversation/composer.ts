@@ -1,7 +1,7 @@
 // The message box: Enter sends, Shift+Enter is a newline, nothing can be sent while offline, and a
 // failed send keeps the text and says why right below it.
 import { el } from '../common/dom';
-import { errorText } from '../common/rpc';
+import { errorMessage } from '../../src/shared/errors';
 import { createButton } from '../components/button';
 import { createTextArea } from '../components/textArea';
 
@@ -60,7 +60,7 @@ export function createComposer(options: ComposerOptions): ComposerHandle {
         options.onDraftChange('');
       }
     } catch (failure) {
-      error.textContent = `Not sent: ${errorText(failure)}`;
+      error.textContent = `Not sent: ${errorMessage(failure)}`;
     } finally {
       sending = false;
       refresh();

@@ -4,6 +4,7 @@ import { el } from '../common/dom';
 import { messageTime } from '../common/time';
 import { createChip } from '../components/chip';
 import { attachmentLabel, customParamLabels } from './messageParts';
+import { placeholderName } from '../../src/shared/users';
 
 export interface People {
   myUserId: number;
@@ -12,7 +13,7 @@ export interface People {
 
 export function senderName(people: People, userId: number): string {
   if (userId === people.myUserId) return 'You';
-  return people.names[userId] ?? `User ${userId}`;
+  return people.names[userId] ?? placeholderName(userId);
 }
 
 export function renderMessage(message: QBMessage, people: People): HTMLElement {

@@ -2,7 +2,7 @@
 // bottom only if the user was already there) and older pages fetched when the top comes into view.
 import type { ConversationSnapshot } from '../../src/shared/protocol';
 import type { QBMessage } from '../../src/shared/models';
-import { errorText } from '../common/rpc';
+import { errorMessage } from '../../src/shared/errors';
 import { type ScrollAnchor, VirtualList } from '../common/virtualList';
 import { type People, renderMessage } from './messageRow';
 
@@ -89,7 +89,7 @@ export class Timeline {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.loading = false;
-        this.options.onNotice(`Could not load older messages: ${errorText(error)}`);
+        this.options.onNotice(`Could not load older messages: ${errorMessage(error)}`);
       },
     );
   }

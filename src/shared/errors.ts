@@ -1,4 +1,4 @@
-// Error text for people: what the UI shows in notifications, replies and the log.
+// Error text for people: what notifications, replies, logs and stanza errors show.
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
