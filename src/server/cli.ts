@@ -27,6 +27,11 @@ Options:
   --api-key <key>        API key for Authorization: ApiKey (default ${LOCAL_DEFAULTS.apiKey})
   --cors-origin <origin> also let web pages from this origin call the server, e.g. http://app.test:3000
                          (repeatable; pages on localhost, 127.0.0.1, [::1] and VS Code webviews always may)
+  --tls-cert <pem>       serve REST and XMPP-over-WebSocket as HTTPS and WSS with this certificate (chain)
+  --tls-key <pem>        the certificate's private key (needed with --tls-cert)
+  --tls                  HTTPS and WSS with a self-signed certificate for localhost, 127.0.0.1 and ::1, made
+                         once into <data folder>/tls/ (a per-user temp folder with --memory) and reused;
+                         the ready line's "tls.cert" names it, e.g. for NODE_EXTRA_CA_CERTS
   --help                 show this help
 
 When listening, prints one line "ready {json}" on stdout; logs go to stderr.
@@ -40,6 +45,9 @@ export type CliCommand = { kind: 'help' } | { kind: 'run'; options: LocalServerO
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const options: LocalServerOptions = {};
   let dataPath: string | undefined;
+  let tlsCert: string | undefined;
+  let tlsKey: string | undefined;
+  let selfSigned = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}".`);
@@ -95,12 +103,26 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case '--cors-origin':
         options.corsOrigins = [...(options.corsOrigins ?? []), value()];
         break;
+      case '--tls-cert':
+        tlsCert = resolve(value());
+        break;
+      case '--tls-key':
+        tlsKey = resolve(value());
+        break;
+      case '--tls':
+        flag();
+        selfSigned = true;
+        break;
       default:
         throw new UsageError(`Unknown option ${name}.`);
     }
   }
   if (options.memory && dataPath !== undefined) throw new UsageError('Use either --data or --memory, not both.');
   if (!options.memory) options.dataPath = resolve(dataPath ?? DEFAULT_DATA_PATH);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together.');
+  if (selfSigned && tlsCert !== undefined) throw new UsageError('Use either --tls (self-signed) or --tls-cert with --tls-key, not both.');
+  if (tlsCert !== undefined && tlsKey !== undefined) options.tls = { certFile: tlsCert, keyFile: tlsKey };
+  else if (selfSigned) options.tls = { selfSigned: true };
   return { kind: 'run', options };
 }
 

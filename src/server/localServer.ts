@@ -1,15 +1,18 @@
-// The whole local server in one call: store, REST on node:http (which also carries the XMPP
-// WebSocket at /ws) and XMPP over TCP. Used by the CLI, the extension and the tests alike.
+// The whole local server in one call: store, REST on node:http (node:https with TLS, which also carries
+// the XMPP WebSocket at /ws) and XMPP over TCP. Used by the CLI, the extension and the tests alike.
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mucDomainOf } from '../shared/jid';
 import { LOCAL_DEFAULTS, type LocalServerInfo } from '../shared/localServer';
 import { silentLogger, type Logger } from '../shared/logger';
 import { accessPolicy } from './access';
+import { deliveryRelay } from './delivery';
 import { seedDemo } from './demo';
 import { createRestHandler } from './rest';
 import { SESSION_TTL_MS, type ChatStore } from './store/chatStore';
 import { openSqliteChatStore } from './store/sqliteChatStore';
+import { loadTls, type TlsOption } from './tls';
 import { startXmppServer, type XmppServer } from './xmpp';
 
 export interface LocalServerOptions {
@@ -29,6 +32,8 @@ export interface LocalServerOptions {
   apiKey?: string;
   /** Browser origins allowed besides loopback pages and VS Code webviews (--cors-origin). */
   corsOrigins?: readonly string[];
+  /** Serve HTTPS and WSS (XMPP over TCP stays plain): the given PEM files, or a self-signed certificate. */
+  tls?: TlsOption;
   logger?: Logger;
 }
 
@@ -52,31 +57,35 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
   if (!options.memory && !options.dataPath) throw new Error('startLocalServer needs dataPath, or memory: true');
 
   const access = accessPolicy({ listenHost: host, corsOrigins: options.corsOrigins ?? [] });
+  // Before the store opens: a bad certificate path fails fast and leaves no lock behind.
+  const tls = options.tls && loadTls(options.tls, { dataPath: options.memory ? undefined : options.dataPath, listenHost: host, logger });
   const store = openSqliteChatStore({ path: options.memory ? undefined : options.dataPath });
   let httpServer: Server | undefined;
   let xmpp: XmppServer | undefined;
   try {
     const demoUsers = options.demo ? seedDemo(store, logger) : undefined;
     let info: LocalServerInfo | undefined;
-    httpServer = createServer(
-      createRestHandler({
-        store,
-        appId,
-        authKey,
-        authSecret,
-        apiKey,
-        domain,
-        logger,
-        info: () => {
-          if (!info) throw new Error('The server info is not known before it listens');
-          return info;
-        },
-        now: Date.now,
-        sessionTtlMs: SESSION_TTL_MS,
-        maxBodyBytes: MAX_BODY_BYTES,
-        access,
-      }),
-    );
+    // REST hands send_to_chat / system messages to XMPP, which starts after the handler exists.
+    const delivery = deliveryRelay();
+    const handler = createRestHandler({
+      store,
+      appId,
+      authKey,
+      authSecret,
+      apiKey,
+      domain,
+      logger,
+      info: () => {
+        if (!info) throw new Error('The server info is not known before it listens');
+        return info;
+      },
+      now: Date.now,
+      sessionTtlMs: SESSION_TTL_MS,
+      maxBodyBytes: MAX_BODY_BYTES,
+      access,
+      delivery,
+    });
+    httpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
     const httpPort = await listen(httpServer, host, options.httpPort ?? LOCAL_DEFAULTS.httpPort);
     xmpp = await startXmppServer({
       store,
@@ -88,10 +97,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       access,
       logger,
     });
+    delivery.connect(xmpp.delivery);
     const hostInUrl = host.includes(':') ? `[${host}]` : host;
     info = {
-      rest: `http://${hostInUrl}:${httpPort}/`,
-      websocket: `ws://${hostInUrl}:${httpPort}/ws`,
+      rest: `${tls ? 'https' : 'http'}://${hostInUrl}:${httpPort}/`,
+      websocket: `${tls ? 'wss' : 'ws'}://${hostInUrl}:${httpPort}/ws`,
       xmpp: `xmpp://${hostInUrl}:${xmpp.tcpPort}`,
       domain,
       muc: mucDomainOf(domain),
@@ -100,6 +110,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       authSecret,
       apiKey,
       ...(demoUsers && { demoUsers }),
+      ...(tls && { tls: { cert: tls.certPath } }),
     };
     logger.info(`local server listening: REST ${info.rest}, XMPP ${info.xmpp}, domain ${domain}`);
     const running = { info, store, close: once(() => shutdown(httpServer, xmpp, store, logger)) };

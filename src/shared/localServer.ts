@@ -10,8 +10,8 @@ export interface DemoUser {
 }
 
 export interface LocalServerInfo {
-  rest: string; // http://127.0.0.1:8080/
-  websocket: string; // ws://127.0.0.1:8080/ws
+  rest: string; // http://127.0.0.1:8080/ (https:// with TLS)
+  websocket: string; // ws://127.0.0.1:8080/ws (wss:// with TLS)
   xmpp: string; // xmpp://127.0.0.1:5222
   domain: string;
   muc: string;
@@ -20,6 +20,8 @@ export interface LocalServerInfo {
   authSecret: string;
   apiKey: string;
   demoUsers?: DemoUser[];
+  /** Present when REST and WebSocket are served over TLS: the certificate file a client should trust. */
+  tls?: { cert: string };
 }
 
 export const READY_PREFIX = 'ready ';
@@ -49,7 +51,8 @@ export function isLocalServerInfo(value: unknown): value is LocalServerInfo {
     typeof v.authKey === 'string' &&
     typeof v.authSecret === 'string' &&
     typeof v.apiKey === 'string' &&
-    (v.demoUsers === undefined || Array.isArray(v.demoUsers))
+    (v.demoUsers === undefined || Array.isArray(v.demoUsers)) &&
+    (v.tls === undefined || (typeof v.tls === 'object' && v.tls !== null && typeof (v.tls as Record<string, unknown>).cert === 'string'))
   );
 }
 

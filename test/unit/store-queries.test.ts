@@ -73,7 +73,7 @@ describe('store: SQLite chat store queries', () => {
       assert.equal(store.createDialog({ type: 3, ownerId: bob, occupantIds: [alice] }).id, first.id);
       assert.equal(store.findPrivateDialog(bob, alice)?.id, first.id);
       assert.deepEqual(first.occupantIds, [alice, bob]);
-      assert.equal(store.listDialogs(alice, { limit: 10, skip: 0, types: [3] }).total, 1);
+      assert.equal(store.listDialogs(alice, { limit: 10, skip: 0, filters: [{ field: 'type', operator: 'eq', values: [3] }] }).total, 1);
     });
 
     it('lists only visible dialogs, filtered by type and id', () => {
@@ -82,8 +82,27 @@ describe('store: SQLite chat store queries', () => {
       assert.deepEqual(group.occupantIds, [alice, bob, carol]);
       assert.equal(store.listDialogs(carol, { limit: 10, skip: 0 }).total, 1);
       assert.equal(store.listDialogs(alice, { limit: 10, skip: 0 }).total, 2);
-      assert.deepEqual(store.listDialogs(alice, { limit: 10, skip: 0, types: [2] }).items.map((d) => d.id), [group.id]);
-      assert.deepEqual(store.listDialogs(alice, { limit: 10, skip: 0, ids: [privateDialog.id] }).items.map((d) => d.id), [privateDialog.id]);
+      assert.deepEqual(store.listDialogs(alice, { limit: 10, skip: 0, filters: [{ field: 'type', operator: 'in', values: [2] }] }).items.map((d) => d.id), [group.id]);
+      assert.deepEqual(store.listDialogs(alice, { limit: 10, skip: 0, filters: [{ field: '_id', operator: 'eq', values: [privateDialog.id] }] }).items.map((d) => d.id), [privateDialog.id]);
+    });
+  });
+
+  describe('deleting', () => {
+    it('moves unread counters and last_message* with hidden and force-deleted messages', () => {
+      const dialog = store.createDialog({ type: 2, ownerId: alice, occupantIds: [bob, carol], name: 'D' });
+      const send = (dateSent: number) => store.createMessage({ dialogId: dialog.id, senderId: alice, body: `m${dateSent}`, dateSent }).id;
+      const [m1, m2, m3] = [send(1), send(2), send(3)];
+      store.markRead(carol, dialog.id, [m3]);
+      store.hideMessages(bob, dialog.id, [m1]);
+      assert.equal(store.unreadCount(bob, dialog.id), 2);
+      store.markRead(bob, dialog.id);
+      assert.equal(store.unreadCount(bob, dialog.id), 0, 'a hidden message is never marked');
+      store.deleteMessages(dialog.id, [m2, m3]);
+      assert.equal(store.unreadCount(carol, dialog.id), 1);
+      assert.deepEqual([store.getDialog(dialog.id)?.lastMessageId, store.getDialog(dialog.id)?.lastMessage], [m1, 'm1']);
+      assert.deepEqual(store.listMessages(dialog.id, { limit: 10, skip: 0, viewerId: bob }), []);
+      store.markUnread(carol, dialog.id);
+      assert.equal(store.unreadCount(carol, dialog.id), 1, 'm1 was never read by carol');
     });
   });
 
@@ -133,7 +152,7 @@ describe('store: SQLite chat store queries', () => {
       assert.deepEqual(ids({ limit: 10, skip: 0 }), ['e', 'a', 'b', 'c', 'd']);
       assert.deepEqual(ids({ limit: 10, skip: 0, sortAscending: false }), ['d', 'c', 'b', 'a', 'e']);
       assert.deepEqual(ids({ limit: 2, skip: 1 }), ['a', 'b']);
-      assert.deepEqual(ids({ limit: 10, skip: 0, dateSentGt: 100, dateSentLt: 300 }), ['a', 'b', 'c']);
+      assert.deepEqual(ids({ limit: 10, skip: 0, filters: [{ field: 'date_sent', operator: 'gt', values: [100] }, { field: 'date_sent', operator: 'lt', values: [300] }] }), ['a', 'b', 'c']);
     });
 
     it('keeps attachments and custom parameters as given', () => {

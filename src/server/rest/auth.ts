@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Caller, RestDeps } from './context';
-import { HttpError, invalidField, notFound, sessionMissing } from './errors';
+import { HttpError, invalidField, notFound, sessionMissing, unauthorized } from './errors';
 import { optionalString, type Params } from './params';
 
 export function authenticate(headers: IncomingHttpHeaders, params: Params, deps: RestDeps): Caller {
@@ -12,9 +12,8 @@ export function authenticate(headers: IncomingHttpHeaders, params: Params, deps:
   if (authorization !== undefined) return apiKeyCaller(authorization, headerValue(headers, 'on-behalf-of'), deps);
   const token = headerValue(headers, 'qb-token') ?? optionalString(params, 'token');
   if (token === undefined || token === '') {
-    throw new HttpError(401, {
-      base: ['Token is required: send the QB-Token header with a token from POST /session.json, or Authorization: ApiKey <key>.'],
-    });
+    // The cloud's words: QB-Token (or the legacy `token` parameter), or Authorization: ApiKey <key>.
+    throw new HttpError(401, ['Token is required']);
   }
   const session = deps.store.touchSession(token, deps.sessionTtlMs);
   if (!session) throw sessionMissing();
@@ -24,7 +23,7 @@ export function authenticate(headers: IncomingHttpHeaders, params: Params, deps:
 function apiKeyCaller(authorization: string, onBehalfOf: string | undefined, deps: RestDeps): Caller {
   const match = /^ApiKey\s+(\S+)$/i.exec(authorization.trim());
   if (!match || !sameSecret(match[1], deps.apiKey)) {
-    throw new HttpError(401, ['Unauthorized: the Authorization header must be "ApiKey <key>" with the server\'s API key (see GET /_local/info.json).']);
+    throw unauthorized();
   }
   if (onBehalfOf === undefined) return { kind: 'apiKey', userId: 0 };
   if (!/^\d+$/.test(onBehalfOf.trim())) throw invalidField('On-Behalf-Of', 'must be a user id');

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { LocalServerInfo } from '../../shared/localServer';
 import type { Logger } from '../../shared/logger';
 import type { AccessPolicy } from '../access';
+import type { ChatDelivery } from '../delivery';
 import type { ChatStore, SessionRecord } from '../store/chatStore';
 import type { Params } from './params';
 
@@ -23,6 +24,8 @@ export interface RestDeps {
   maxBodyBytes: number;
   /** Which Host names and browser origins are served at all. */
   access: AccessPolicy;
+  /** Hands messages to XMPP (send_to_chat=1, system=1). */
+  delivery: ChatDelivery;
 }
 
 /** A session token (userId 0 for an application session), or the API key acting for userId (0: nobody). */
@@ -47,7 +50,7 @@ export interface RequestContext {
 /** A JSON answer, or (without body) an empty one. */
 export type Reply = { status: 200 | 201; body: unknown } | { status: 200 };
 
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
   method: HttpMethod;

@@ -34,3 +34,8 @@ export function notFound(message: string): HttpError {
 export function sessionMissing(): HttpError {
   return new HttpError(401, { base: ['Required session does not exist'] });
 }
+
+/** Wrong credentials (application, user or API key): the cloud's exact body (spec §2.1, §6). */
+export function unauthorized(): HttpError {
+  return new HttpError(401, ['Unauthorized']);
+}

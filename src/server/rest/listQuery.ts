@@ -1,10 +1,10 @@
-// What the list endpoints (dialogs, messages) share: paging, sorting, and refusing the filters this
-// server does not implement. A filter that is silently ignored returns more than was asked for, and
+// What the chat list endpoints (dialogs, messages) share: paging, sorting, `count=1`, and refusing
+// parameters they do not know. A filter that is silently ignored returns more than was asked for, and
 // on GET /chat/Message.json marks all of that read, so an unknown key is a 422 before anything runs.
 import { invalidField } from './errors';
-import { isPlainObject, optionalInt, optionalString, type Params } from './params';
+import { optionalFlag, optionalInt, optionalString, type Params } from './params';
 
-/** Default and maximum page size of dialogs and messages (spec §6 limits). */
+/** Default and largest page of dialogs and messages; a larger limit gets this many, as in the cloud. */
 const LIMIT_MAX = 100;
 
 export interface Paging {
@@ -12,7 +12,11 @@ export interface Paging {
   skip: number;
 }
 
+/** Keys every list takes besides its filters. */
+export const LIST_KEYS = ['limit', 'skip', 'sort_asc', 'sort_desc', 'count', 'token'] as const;
+
 export function pagingOf(params: Params): Paging {
+  // Negative, fractional or beyond-2^53 values are malformed (422); a large limit is merely capped.
   return {
     limit: Math.min(optionalInt(params, 'limit', { min: 1 }) ?? LIMIT_MAX, LIMIT_MAX),
     skip: optionalInt(params, 'skip', { min: 0 }) ?? 0,
@@ -32,35 +36,17 @@ export function sortOf<F extends string>(params: Params, fields: readonly F[]): 
   return sort;
 }
 
-/** How a parameter may be given: as a plain value, and/or with these `key[operator]` operators. */
-export interface ParamShape {
-  plain: boolean;
-  operators?: readonly string[];
+/** `count=1`: the answer is only the number of matches, as `{"items":{"count":N}}`. */
+export function countOnly(params: Params): boolean {
+  return optionalFlag(params, 'count', false);
 }
 
-/** Keys every list accepts besides its filters. */
-const COMMON: Record<string, ParamShape> = {
-  limit: { plain: true },
-  skip: { plain: true },
-  sort_asc: { plain: true },
-  sort_desc: { plain: true },
-  token: { plain: true },
-};
-
-/** 422 naming the first key or `key[operator]` that `accepted` (plus paging, sorting, token) does not allow. */
-export function rejectUnsupported(params: Params, accepted: Record<string, ParamShape>): void {
-  for (const [key, value] of Object.entries(params)) {
-    const shape = accepted[key] ?? COMMON[key];
-    if (!shape) throw unsupported(key);
-    if (!isPlainObject(value)) {
-      if (!shape.plain) throw unsupported(key);
-      continue;
-    }
-    const operator = Object.keys(value).find((op) => !shape.operators?.includes(op));
-    if (operator !== undefined) throw unsupported(`${key}[${operator}]`);
-  }
+export function countReply(count: number): { status: 200; body: { items: { count: number } } } {
+  return { status: 200, body: { items: { count } } };
 }
 
-function unsupported(key: string) {
-  return invalidField(key, 'is not supported by the local server yet');
+/** 422 naming the first parameter that is neither a list key nor in `known`. */
+export function rejectUnknown(params: Params, known: readonly string[]): void {
+  const unknown = Object.keys(params).find((key) => !known.includes(key) && !(LIST_KEYS as readonly string[]).includes(key));
+  if (unknown !== undefined) throw invalidField(unknown, `is not a parameter of this list; it takes ${[...known, ...LIST_KEYS].join(', ')}`);
 }

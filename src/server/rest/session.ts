@@ -4,11 +4,11 @@ import type { QBSession } from '../../shared/models';
 import type { SessionRecord, UserRecord } from '../store/chatStore';
 import { sameSecret } from './auth';
 import type { Reply, RequestContext, Route } from './context';
-import { HttpError } from './errors';
+import { HttpError, unauthorized } from './errors';
 import { optionalObject, optionalString, requiredInt, requiredString, type Params } from './params';
 import { signatureMatches } from './signature';
 import { expirationDate, isoSeconds } from './time';
-import { userJson } from './users';
+import { userJson } from './userJson';
 
 /** Accepted distance between the client's timestamp and the server clock (spec §2.1). */
 const TIMESTAMP_WINDOW_SECONDS = 60 * 60;
@@ -43,17 +43,11 @@ async function createSession(ctx: RequestContext): Promise<Reply> {
   const timestamp = requiredInt(params, 'timestamp');
   const signature = requiredString(params, 'signature');
   if (appId !== deps.appId || !sameSecret(authKey, deps.authKey)) {
-    throw new HttpError(401, [
-      'Unauthorized: unknown application_id or auth_key. Use the ones this server prints (GET /_local/info.json).',
-    ]);
+    throw unauthorized();
   }
   if (!signatureMatches(params, signature, deps.authSecret)) {
-    throw new HttpError(422, {
-      base: [
-        'Unexpected signature. Sign "name=value" pairs of every parameter except signature (user[login]=… for the user ' +
-          'object), sorted and joined with &, unencoded, with HMAC-SHA1 (or SHA-256) keyed by the auth secret; send lower-case hex.',
-      ],
-    });
+    // The cloud's words; the signing rules are in the protocol spec §2.1.
+    throw new HttpError(422, { base: ['Unexpected signature'] });
   }
   const nowSeconds = Math.floor(deps.now() / 1000);
   if (Math.abs(nowSeconds - timestamp) > TIMESTAMP_WINDOW_SECONDS) {
@@ -84,7 +78,7 @@ async function authenticateUser(ctx: RequestContext, credentials: Params, loginL
   const store = ctx.deps.store;
   const user = login !== undefined ? store.findUserByLogin(login) : store.findUserByEmail(email ?? '');
   if (!user || !(await store.verifyPassword(user.id, password))) {
-    throw new HttpError(401, ['Unauthorized: wrong login/email or password.']);
+    throw unauthorized();
   }
   return user;
 }

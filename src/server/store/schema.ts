@@ -103,6 +103,22 @@ const migrations: string[] = [
   ALTER TABLE messages ADD COLUMN stanza_id TEXT;
   CREATE INDEX messages_by_stanza_id ON messages (dialog_id, stanza_id) WHERE stanza_id IS NOT NULL;
   `,
+  // Per-user state of the full REST API: push settings per dialog, and dialogs or messages a user
+  // deleted for themself only (delete without force=1), which everyone else still sees.
+  `
+  ALTER TABLE dialog_occupants ADD COLUMN notifications_enabled INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE hidden_dialogs (
+    dialog_id TEXT NOT NULL REFERENCES dialogs (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    PRIMARY KEY (user_id, dialog_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX hidden_dialogs_by_dialog ON hidden_dialogs (dialog_id);
+  CREATE TABLE hidden_messages (
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    PRIMARY KEY (message_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 const SCHEMA_VERSION = migrations.length;

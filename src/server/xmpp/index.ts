@@ -3,8 +3,10 @@
 import type { Server } from 'node:http';
 import type { Logger } from '../../shared/logger';
 import type { AccessPolicy } from '../access';
+import type { ChatDelivery } from '../delivery';
 import type { ChatStore } from '../store/chatStore';
 import { MODULES } from './modules';
+import { chatDelivery } from './modules/delivery';
 import { Router, type StanzaDebugEvent } from './router';
 import type { StreamContext } from './stream';
 import { LiveStreams } from './transports/liveStreams';
@@ -33,6 +35,8 @@ export interface XmppServerOptions {
 
 export interface XmppServer {
   readonly tcpPort: number;
+  /** Delivers REST-created messages (send_to_chat=1, system=1) to online users. */
+  readonly delivery: ChatDelivery;
   /** What the server decided for each stanza (routed, stored, rejected, …); returns the unsubscribe. */
   onStanza(listener: (event: StanzaDebugEvent) => void): () => void;
   close(): Promise<void>;
@@ -46,7 +50,9 @@ export async function startXmppServer(options: XmppServerOptions): Promise<XmppS
   const maxStanzaBytes = options.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
   const router = new Router(logger);
   const host = router.host(domain);
-  for (const load of MODULES) load({ router, host, store, appId, logger });
+  const moduleContext = { router, host, store, appId, logger };
+  for (const load of MODULES) load(moduleContext);
+  const delivery = chatDelivery(moduleContext);
 
   const preAuthTimeoutMs = options.preAuthTimeoutMs ?? DEFAULT_PRE_AUTH_TIMEOUT_MS;
   const context: StreamContext = { router, store, domain, appId, logger, preAuthTimeoutMs };
@@ -57,6 +63,7 @@ export async function startXmppServer(options: XmppServerOptions): Promise<XmppS
   let closing: Promise<void> | undefined;
   return {
     tcpPort: tcp.port,
+    delivery,
     onStanza(listener) {
       router.debug.on('stanza', listener);
       return () => router.debug.off('stanza', listener);

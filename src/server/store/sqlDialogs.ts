@@ -1,0 +1,237 @@
+// Dialogs on SQL: one private dialog per pair (a unique column), occupants with their unread
+// counters and push settings, and the filtered list a user sees.
+import type { DialogType } from '../../shared/models';
+import { newObjectId } from '../../shared/objectId';
+import type { DialogChanges, DialogField, DialogQuery, DialogRecord, DialogStore, NewDialog } from './chatStore';
+import type { SqlDriver, SqlValue } from './driver';
+import { addCustomFilterConditions, addFilterConditions, type FilterColumn } from './filters';
+
+interface DialogRow {
+  id: string;
+  type: DialogType;
+  owner_id: number;
+  name: string | null;
+  photo: string | null;
+  is_join_required: number;
+  data: string | null;
+  last_message: string | null;
+  last_message_date_sent: number | null;
+  last_message_id: string | null;
+  last_message_user_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+// Dates are compared in whole seconds, the precision the JSON shows (and clients filter with).
+const COLUMNS: Record<DialogField, FilterColumn> = {
+  _id: { kind: 'scalar', sql: 'd.id' },
+  type: { kind: 'scalar', sql: 'd.type' },
+  name: { kind: 'scalar', sql: 'd.name' },
+  photo: { kind: 'scalar', sql: 'd.photo' },
+  user_id: { kind: 'scalar', sql: 'd.owner_id' },
+  last_message: { kind: 'scalar', sql: 'd.last_message' },
+  last_message_date_sent: { kind: 'scalar', sql: 'd.last_message_date_sent' },
+  last_message_user_id: { kind: 'scalar', sql: 'd.last_message_user_id' },
+  created_at: { kind: 'scalar', sql: '(d.created_at / 1000)' },
+  updated_at: { kind: 'scalar', sql: '(d.updated_at / 1000)' },
+  occupants_ids: { kind: 'set', sql: 'EXISTS (SELECT 1 FROM dialog_occupants f WHERE f.dialog_id = d.id AND f.user_id {test})' },
+};
+
+const SORT_COLUMNS: Record<NonNullable<DialogQuery['sortField']>, string> = {
+  _id: 'd.id',
+  type: 'd.type',
+  name: 'd.name',
+  photo: 'd.photo',
+  user_id: 'd.owner_id',
+  last_message: 'd.last_message',
+  last_message_date_sent: 'd.last_message_date_sent',
+  last_message_user_id: 'd.last_message_user_id',
+  created_at: 'd.created_at',
+  updated_at: 'd.updated_at',
+};
+
+export class SqlDialogs implements DialogStore {
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly now: () => number,
+  ) {}
+
+  createDialog(input: NewDialog): DialogRecord {
+    const occupants = [...new Set([input.ownerId, ...input.occupantIds])].sort((a, b) => a - b);
+    if (input.type === 3) {
+      const opponents = occupants.filter((id) => id !== input.ownerId);
+      if (opponents.length !== 1) throw new Error(`A private dialog needs exactly one opponent, got ${opponents.length}`);
+      return this.ensurePrivateDialog(input.ownerId, opponents[0]).dialog;
+    }
+    return this.db.transaction(() => {
+      const id = newObjectId(this.now());
+      this.insertDialog(id, input.type, input.ownerId, occupants, {
+        name: input.name ?? null,
+        photo: input.photo ?? null,
+        data: input.data ?? null,
+        privatePair: null,
+      });
+      return this.requireDialog(id);
+    });
+  }
+
+  getDialog(id: string): DialogRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM dialogs WHERE id = ?').get<DialogRow>([id]);
+    return row && this.toDialog(row);
+  }
+
+  findPrivateDialog(userA: number, userB: number): DialogRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM dialogs WHERE private_pair = ?').get<DialogRow>([privatePair(userA, userB)]);
+    return row && this.toDialog(row);
+  }
+
+  ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean } {
+    if (userA === userB) throw new Error('A private dialog needs two different users');
+    return this.db.transaction(() => {
+      const existing = this.findPrivateDialog(userA, userB);
+      if (existing) return { dialog: existing, created: false };
+      const id = newObjectId(this.now());
+      const occupants = [userA, userB].sort((a, b) => a - b);
+      this.insertDialog(id, 3, userA, occupants, { name: null, photo: null, data: null, privatePair: privatePair(userA, userB) });
+      return { dialog: this.requireDialog(id), created: true };
+    });
+  }
+
+  listDialogs(userId: number, query: DialogQuery): { total: number; items: DialogRecord[] } {
+    // Visible: dialogs the user occupies, plus every public dialog (anyone may join those),
+    // minus those the user deleted for themself.
+    const conditions = [
+      '(d.type = 1 OR EXISTS (SELECT 1 FROM dialog_occupants o WHERE o.dialog_id = d.id AND o.user_id = ?))',
+      'NOT EXISTS (SELECT 1 FROM hidden_dialogs h WHERE h.user_id = ? AND h.dialog_id = d.id)',
+    ];
+    const params: SqlValue[] = [userId, userId];
+    addFilterConditions(query.filters ?? [], COLUMNS, conditions, params);
+    addCustomFilterConditions(query.dataFilters ?? [], 'd.data', conditions, params);
+    const where = `WHERE ${conditions.join(' AND ')}`;
+    // Default: most recent activity first (a new message or a new dialog moves updated_at).
+    const column = SORT_COLUMNS[query.sortField ?? 'updated_at'];
+    const direction = query.sortAscending ? 'ASC' : 'DESC';
+    const total = this.db.prepare(`SELECT count(*) AS n FROM dialogs d ${where}`).get<{ n: number }>(params)?.n ?? 0;
+    const rows = this.db
+      .prepare(`SELECT d.* FROM dialogs d ${where} ORDER BY ${column} ${direction} NULLS LAST, d.id ${direction} LIMIT ? OFFSET ?`)
+      .all<DialogRow>([...params, query.limit, query.skip]);
+    return { total, items: rows.map((row) => this.toDialog(row)) };
+  }
+
+  updateDialog(id: string, changes: DialogChanges): DialogRecord {
+    return this.db.transaction(() => {
+      const dialog = this.requireDialog(id);
+      const data = changes.data === undefined ? dialog.data : mergeData(dialog.data, changes.data);
+      this.db
+        .prepare('UPDATE dialogs SET name = ?, photo = ?, data = ?, updated_at = ? WHERE id = ?')
+        .run([
+          changes.name ?? dialog.name,
+          changes.photo === undefined ? dialog.photo : changes.photo,
+          data ? JSON.stringify(data) : null,
+          this.now(),
+          id,
+        ]);
+      const add = this.db.prepare('INSERT OR IGNORE INTO dialog_occupants (dialog_id, user_id) VALUES (?, ?)');
+      for (const userId of changes.addOccupants ?? []) add.run([id, userId]);
+      const remove = this.db.prepare('DELETE FROM dialog_occupants WHERE dialog_id = ? AND user_id = ?');
+      for (const userId of changes.removeOccupants ?? []) remove.run([id, userId]);
+      return this.requireDialog(id);
+    });
+  }
+
+  hideDialog(userId: number, dialogId: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO hidden_dialogs (dialog_id, user_id) VALUES (?, ?)').run([dialogId, userId]);
+  }
+
+  deleteDialog(id: string): void {
+    // Messages, occupants, marks and hidden rows go with it (ON DELETE CASCADE).
+    this.db.prepare('DELETE FROM dialogs WHERE id = ?').run([id]);
+  }
+
+  unreadCount(userId: number, dialogId: string): number {
+    return (
+      this.db
+        .prepare('SELECT unread_count FROM dialog_occupants WHERE dialog_id = ? AND user_id = ?')
+        .get<{ unread_count: number }>([dialogId, userId])?.unread_count ?? 0
+    );
+  }
+
+  totalUnreadCount(userId: number): number {
+    return (
+      this.db.prepare('SELECT coalesce(sum(unread_count), 0) AS n FROM dialog_occupants WHERE user_id = ?').get<{ n: number }>([userId])
+        ?.n ?? 0
+    );
+  }
+
+  notificationsEnabled(userId: number, dialogId: string): boolean | undefined {
+    const row = this.db
+      .prepare('SELECT notifications_enabled FROM dialog_occupants WHERE dialog_id = ? AND user_id = ?')
+      .get<{ notifications_enabled: number }>([dialogId, userId]);
+    return row && row.notifications_enabled === 1;
+  }
+
+  setNotificationsEnabled(userId: number, dialogId: string, enabled: boolean): void {
+    this.db
+      .prepare('UPDATE dialog_occupants SET notifications_enabled = ? WHERE dialog_id = ? AND user_id = ?')
+      .run([enabled ? 1 : 0, dialogId, userId]);
+  }
+
+  private insertDialog(
+    id: string,
+    type: DialogType,
+    ownerId: number,
+    occupants: number[],
+    extra: { name: string | null; photo: string | null; data: Record<string, unknown> | null; privatePair: string | null },
+  ): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO dialogs (id, type, owner_id, name, photo, is_join_required, data, private_pair, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run([id, type, ownerId, extra.name, extra.photo, type === 1 ? 1 : 0, extra.data ? JSON.stringify(extra.data) : null, extra.privatePair, now, now]);
+    const insert = this.db.prepare('INSERT INTO dialog_occupants (dialog_id, user_id) VALUES (?, ?)');
+    for (const userId of occupants) insert.run([id, userId]);
+  }
+
+  private toDialog(row: DialogRow): DialogRecord {
+    const occupants = this.db
+      .prepare('SELECT user_id FROM dialog_occupants WHERE dialog_id = ? ORDER BY user_id')
+      .all<{ user_id: number }>([row.id]);
+    return {
+      id: row.id,
+      type: row.type,
+      ownerId: row.owner_id,
+      name: row.name,
+      photo: row.photo,
+      occupantIds: occupants.map((o) => o.user_id),
+      isJoinRequired: row.is_join_required ? 1 : 0,
+      lastMessage: row.last_message,
+      lastMessageDateSent: row.last_message_date_sent,
+      lastMessageId: row.last_message_id,
+      lastMessageUserId: row.last_message_user_id,
+      data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private requireDialog(id: string): DialogRecord {
+    const dialog = this.getDialog(id);
+    if (!dialog) throw new Error(`Expected dialog ${id} to exist`);
+    return dialog;
+  }
+}
+
+function privatePair(userA: number, userB: number): string {
+  return userA < userB ? `${userA}:${userB}` : `${userB}:${userA}`;
+}
+
+function mergeData(current: Record<string, unknown> | null, changes: Record<string, unknown>): Record<string, unknown> | null {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return Object.keys(merged).length > 0 ? merged : null;
+}

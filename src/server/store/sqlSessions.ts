@@ -1,0 +1,87 @@
+// Sessions on SQL: random tokens with a sliding expiry, and the nonces already used to open one.
+import { randomBytes } from 'node:crypto';
+import type { SessionRecord, SessionStore } from './chatStore';
+import type { SqlDriver } from './driver';
+
+interface SessionRow {
+  id: number;
+  token: string;
+  app_id: number;
+  user_id: number;
+  nonce: number;
+  ts: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+}
+
+// Nonces are remembered a little longer than the ±60 min timestamp window, after which a replay
+// is rejected for its timestamp anyway.
+const NONCE_MEMORY_SECONDS = 2 * 60 * 60;
+
+export class SqlSessions implements SessionStore {
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly now: () => number,
+  ) {}
+
+  createSession(appId: number, userId: number, nonce: number, ts: number, ttlMs: number): SessionRecord {
+    return this.db.transaction(() => {
+      const now = this.now();
+      // Housekeeping rides on session creation, so no timer is needed to keep the table small.
+      this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run([now]);
+      const token = randomBytes(20).toString('hex');
+      this.db
+        .prepare(
+          `INSERT INTO sessions (token, app_id, user_id, nonce, ts, created_at, updated_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run([token, appId, userId, nonce, ts, now, now, now + ttlMs]);
+      const row = this.db.prepare('SELECT * FROM sessions WHERE token = ?').get<SessionRow>([token]);
+      if (!row) throw new Error('Expected the new session to exist right after writing it');
+      return toSession(row);
+    });
+  }
+
+  touchSession(token: string, ttlMs: number): SessionRecord | undefined {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const row = this.db.prepare('SELECT * FROM sessions WHERE token = ?').get<SessionRow>([token]);
+      if (!row || row.expires_at <= now) return undefined;
+      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run([now + ttlMs, row.id]);
+      if (row.user_id > 0) this.db.prepare('UPDATE users SET last_request_at = ? WHERE id = ?').run([now, row.user_id]);
+      return toSession({ ...row, expires_at: now + ttlMs });
+    });
+  }
+
+  setSessionUser(token: string, userId: number): void {
+    this.db.prepare('UPDATE sessions SET user_id = ?, updated_at = ? WHERE token = ?').run([userId, this.now(), token]);
+  }
+
+  deleteSession(token: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE token = ?').run([token]);
+  }
+
+  claimNonce(appId: number, nonce: number, ts: number): boolean {
+    return this.db.transaction(() => {
+      // Housekeeping rides on the insert, so no timer is needed to keep the table small.
+      this.db.prepare('DELETE FROM used_nonces WHERE ts < ?').run([Math.floor(this.now() / 1000) - NONCE_MEMORY_SECONDS]);
+      // One statement both checks and records, so two concurrent requests cannot both claim the nonce.
+      return this.db.prepare('INSERT OR IGNORE INTO used_nonces (app_id, nonce, ts) VALUES (?, ?, ?)').run([appId, nonce, ts]).changes === 1;
+    });
+  }
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    token: row.token,
+    appId: row.app_id,
+    userId: row.user_id,
+    nonce: row.nonce,
+    ts: row.ts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+}
