@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { formatReadyLine, LOCAL_DEFAULTS } from '../shared/localServer';
 import { stderrLogger } from '../shared/logger';
 import { startLocalServer, type LocalServerOptions } from './localServer';
+import { errorMessage } from '../shared/errors';
 
 const DEFAULT_DATA_PATH = '.qb-local/chat.db';
 
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
   try {
     server = await startLocalServer({ ...options, logger });
   } catch (error) {
-    process.stderr.write(`Could not start the local server: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Could not start the local server: ${errorMessage(error)}\n`);
     process.exit(1);
   }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../shared/logger';
 import { createSelfSignedCertificate, ipAddressBytes } from './selfSigned';
+import { errorMessage } from '../../shared/errors';
 
 export type TlsOption = { certFile: string; keyFile: string } | { selfSigned: true };
 
@@ -103,7 +104,7 @@ function readPem(path: string, what: 'certificate' | 'key'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`Could not read the TLS ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Could not read the TLS ${what} ${path}: ${errorMessage(error)}`);
   }
 }
 
