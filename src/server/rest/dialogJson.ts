@@ -1,13 +1,16 @@
 // A dialog as the REST API returns it (dialog model reference), as seen by one user.
 import { mucDomainOf, roomJid } from '../../shared/jid';
 import { DialogTypes, type QBDialog } from '../../shared/models';
-import type { DialogRecord } from '../store/chatStore';
+import type { DialogRecord, ListedDialog } from '../store/chatStore';
 import type { RestDeps } from './context';
 import { isoSeconds } from './time';
 import { displayName } from './userJson';
 
-/** A private dialog is named after the other occupant, like the cloud does; the unread count is the viewer's. */
-export function dialogJson(dialog: DialogRecord, viewerId: number, deps: RestDeps): QBDialog {
+/**
+ * A private dialog is named after the other occupant, like the cloud does; the unread count is the
+ * viewer's, read from the store unless the dialog comes from the viewer's list, which carries it.
+ */
+export function dialogJson(dialog: DialogRecord | ListedDialog, viewerId: number, deps: RestDeps): QBDialog {
   const isPrivate = dialog.type === DialogTypes.private;
   const json: QBDialog = {
     _id: dialog.id,
@@ -23,7 +26,7 @@ export function dialogJson(dialog: DialogRecord, viewerId: number, deps: RestDep
     updated_at: isoSeconds(dialog.updatedAt),
     user_id: dialog.ownerId,
     xmpp_room_jid: isPrivate ? null : roomJid(deps.appId, dialog.id, mucDomainOf(deps.domain)),
-    unread_messages_count: deps.store.unreadCount(viewerId, dialog.id),
+    unread_messages_count: 'unreadCount' in dialog ? dialog.unreadCount : deps.store.unreadCount(viewerId, dialog.id),
   };
   if (!isPrivate) json.is_join_required = dialog.isJoinRequired;
   if (dialog.data) json.data = dialog.data;

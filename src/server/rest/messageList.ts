@@ -56,7 +56,9 @@ export function listMessages(ctx: RequestContext): Reply {
   if (countOnly(params)) return countReply(deps.store.countMessages(dialog.id, query));
   const messages = deps.store.listMessages(dialog.id, { ...query, limit, skip });
   // The listed messages become read for the caller; the reply shows them as they were when listed.
-  if (markAsRead && messages.length > 0) deps.store.markRead(userId, dialog.id, messages.map((m) => m.id));
+  // Only those still lacking a mark are passed: re-listing a read page then writes nothing at all.
+  const unmarked = markAsRead ? messages.filter((m) => m.senderId !== userId && !(m.readIds.includes(userId) && m.deliveredIds.includes(userId))) : [];
+  if (unmarked.length > 0) deps.store.markRead(userId, dialog.id, unmarked.map((m) => m.id));
   return { status: 200, body: { skip, limit, items: messages.map(messageJson) } };
 }
 

@@ -90,6 +90,11 @@ export interface DialogRecord {
   updatedAt: number;
 }
 
+/** A dialog as it appears in one user's list, with that user's unread count (0 where they are no occupant). */
+export interface ListedDialog extends DialogRecord {
+  unreadCount: number;
+}
+
 export interface NewDialog {
   type: DialogType;
   ownerId: number;
@@ -229,7 +234,10 @@ export interface UserStore {
 
 export interface SessionStore {
   createSession(appId: number, userId: number, nonce: number, ts: number, ttlMs: number): SessionRecord;
-  /** A live session for the token, its expiry slid forward by ttlMs; undefined when unknown or expired. */
+  /**
+   * A live session for the token, its expiry slid to ttlMs from now (in steps of 1/120 of ttlMs, so
+   * possibly that much earlier); undefined when unknown or expired.
+   */
   touchSession(token: string, ttlMs: number): SessionRecord | undefined;
   setSessionUser(token: string, userId: number): void;
   deleteSession(token: string): void;
@@ -244,7 +252,7 @@ export interface DialogStore {
   /** The private dialog for the pair, created when missing; `created` says which. Throws for userA === userB. */
   ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean };
   /** Dialogs the user occupies plus every public one, leaving out those the user deleted for themself. */
-  listDialogs(userId: number, query: DialogQuery): { total: number; items: DialogRecord[] };
+  listDialogs(userId: number, query: DialogQuery): { total: number; items: ListedDialog[] };
   updateDialog(id: string, changes: DialogChanges): DialogRecord;
   /** Deletes the dialog for this user only: it disappears from their list until a new message arrives. */
   hideDialog(userId: number, dialogId: string): void;
@@ -286,6 +294,89 @@ export interface MessageStore {
   deleteMessages(dialogId: string, messageIds: string[]): void;
 }
 
-export interface ChatStore extends UserStore, SessionStore, DialogStore, MessageStore {
+// ---- roster (RFC 6121 roster and subscriptions, XEP-0237 versions, XEP-0012 last seen) ----
+
+export type RosterSubscription = 'none' | 'to' | 'from' | 'both';
+
+/** One user's view of one contact (a local user). */
+export interface RosterItemRecord {
+  contactId: number;
+  name: string | null;
+  groups: string[];
+  subscription: RosterSubscription;
+  /** The user asked to see the contact's presence and waits (`ask="subscribe"`). */
+  askOut: boolean;
+  /** The contact asked to see the user's presence and waits for an answer. */
+  pendingIn: boolean;
+  /** Shown in the roster; false for a stranger's pending request (RFC 6121 §3.1.3). */
+  listed: boolean;
+}
+
+export interface RosterStore {
+  /** The roster version (XEP-0237): moves whenever a listed item changes or goes. */
+  rosterVersion(userId: number): number;
+  /** The listed items, by contact id. */
+  listRoster(userId: number): RosterItemRecord[];
+  /** Contacts whose subscription requests wait for this user's answer, oldest first. */
+  pendingSubscribers(userId: number): number[];
+  getRosterItem(userId: number, contactId: number): RosterItemRecord | undefined;
+  /** Creates or replaces the item; returns the roster version after the write. */
+  putRosterItem(userId: number, item: RosterItemRecord): number;
+  /** Returns the roster version after the removal. */
+  deleteRosterItem(userId: number, contactId: number): number;
+  /** When the user's last resource went unavailable (unix ms). */
+  recordLastSeen(userId: number, at: number): void;
+  /** Unix ms of recordLastSeen, undefined when the user never was online. */
+  lastSeen(userId: number): number | undefined;
+}
+
+// ---- message features (offline storage XEP-0160, privacy lists XEP-0016, corrections XEP-0308) ----
+
+/** A stanza waiting for its recipient's next available presence. */
+export interface OfflineRecord {
+  /** The stanza as the XMPP side serialized it; the store does not read it. */
+  stanza: string;
+  queuedAt: number; // unix ms
+}
+
+export interface OfflineStore {
+  /** Appends to the user's queue; false (nothing stored) when it already holds `limit` stanzas. */
+  queueOffline(userId: number, stanza: string, limit: number): boolean;
+  /** Removes and returns the user's whole queue, oldest first. */
+  takeOffline(userId: number): OfflineRecord[];
+}
+
+/** The stanza kinds a privacy list item can name (XEP-0016 §2.1); an item naming none applies to all. */
+export type PrivacyStanzaKind = 'message' | 'presence-in' | 'presence-out' | 'iq';
+
+export interface PrivacyItemRecord {
+  /** Absent: the fall-through item, matching everyone. */
+  type?: 'jid' | 'group' | 'subscription';
+  value?: string;
+  action: 'allow' | 'deny';
+  order: number;
+  /** Empty: every kind, in both directions. */
+  stanzas: PrivacyStanzaKind[];
+}
+
+export interface PrivacyStore {
+  privacyListNames(userId: number): string[];
+  /** Items in ascending order; undefined when the user has no list by that name. */
+  getPrivacyList(userId: number, name: string): PrivacyItemRecord[] | undefined;
+  /** Creates or replaces the list. */
+  putPrivacyList(userId: number, name: string, items: PrivacyItemRecord[]): void;
+  /** Removes the list (and the default choice when it named it); false when there was none. */
+  deletePrivacyList(userId: number, name: string): boolean;
+  defaultPrivacyList(userId: number): string | undefined;
+  /** undefined declines the default; the name must be one of the user's lists. */
+  setDefaultPrivacyList(userId: number, name: string | undefined): void;
+}
+
+export interface CorrectionStore {
+  /** The message a stanza id was kept for when it could not become the `_id` (NewMessage.stanzaId). */
+  findMessageByStanzaId(dialogId: string, stanzaId: string): MessageRecord | undefined;
+}
+
+export interface ChatStore extends UserStore, SessionStore, DialogStore, MessageStore, RosterStore, OfflineStore, PrivacyStore, CorrectionStore {
   close(): void;
 }

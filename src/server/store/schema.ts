@@ -119,6 +119,62 @@ const migrations: string[] = [
     PRIMARY KEY (message_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // Rosters (RFC 6121): one row per (user, contact) holding the subscription state, including a
+  // stranger's pending request (listed = 0); a version per user (XEP-0237); when each user was last
+  // online (XEP-0012).
+  `
+  CREATE TABLE roster_items (
+    user_id INTEGER NOT NULL,
+    contact_id INTEGER NOT NULL,
+    name TEXT,
+    groups TEXT NOT NULL DEFAULT '[]',
+    subscription TEXT NOT NULL DEFAULT 'none' CHECK (subscription IN ('none', 'to', 'from', 'both')),
+    ask_out INTEGER NOT NULL DEFAULT 0,
+    pending_in INTEGER NOT NULL DEFAULT 0,
+    pending_since INTEGER,
+    listed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, contact_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE roster_versions (
+    user_id INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL
+  );
+  CREATE TABLE last_seen (
+    user_id INTEGER PRIMARY KEY,
+    seen_at INTEGER NOT NULL
+  );
+  `,
+  // Message features: stanzas queued for offline users (XEP-0160), delivered in id order; privacy
+  // lists (XEP-0016) with their items as JSON, read whole and cached, and each user's default list.
+  `
+  CREATE TABLE offline_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    stanza TEXT NOT NULL,
+    queued_at INTEGER NOT NULL
+  );
+  CREATE INDEX offline_messages_by_user ON offline_messages (user_id, id);
+  CREATE TABLE privacy_lists (
+    user_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    items TEXT NOT NULL,
+    PRIMARY KEY (user_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE privacy_defaults (
+    user_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+  );
+  `,
+  // The dialog list: its default order (newest activity first) walks an index and stops after one page
+  // instead of sorting every dialog, and counting it finds the public dialogs without a scan. Partial:
+  // an index on every type would lure the planner into reading all of a type's dialogs to sort them.
+  // The user's unread total sums unread_count from an index instead of reading each of the user's
+  // occupant rows.
+  `
+  CREATE INDEX dialogs_by_updated ON dialogs (updated_at, id);
+  CREATE INDEX public_dialogs ON dialogs (id) WHERE type = 1;
+  CREATE INDEX dialog_occupants_unread ON dialog_occupants (user_id, unread_count);
+  `,
 ];
 
 const SCHEMA_VERSION = migrations.length;

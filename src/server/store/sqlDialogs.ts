@@ -2,7 +2,7 @@
 // counters and push settings, and the filtered list a user sees.
 import type { DialogType } from '../../shared/models';
 import { newObjectId } from '../../shared/objectId';
-import type { DialogChanges, DialogField, DialogQuery, DialogRecord, DialogStore, NewDialog } from './chatStore';
+import type { DialogChanges, DialogField, DialogQuery, DialogRecord, DialogStore, ListedDialog, NewDialog } from './chatStore';
 import type { SqlDriver, SqlValue } from './driver';
 import { addCustomFilterConditions, addFilterConditions, type FilterColumn } from './filters';
 
@@ -50,6 +50,9 @@ const SORT_COLUMNS: Record<NonNullable<DialogQuery['sortField']>, string> = {
   updated_at: 'd.updated_at',
 };
 
+/** The dialog row `alias` is not one that user ? deleted for themself. */
+const NOT_HIDDEN = (alias: string) => `NOT EXISTS (SELECT 1 FROM hidden_dialogs h WHERE h.user_id = ? AND h.dialog_id = ${alias}.id)`;
+
 export class SqlDialogs implements DialogStore {
   constructor(
     private readonly db: SqlDriver,
@@ -77,12 +80,12 @@ export class SqlDialogs implements DialogStore {
 
   getDialog(id: string): DialogRecord | undefined {
     const row = this.db.prepare('SELECT * FROM dialogs WHERE id = ?').get<DialogRow>([id]);
-    return row && this.toDialog(row);
+    return row && toDialog(row, this.occupantsOf(row.id));
   }
 
   findPrivateDialog(userA: number, userB: number): DialogRecord | undefined {
     const row = this.db.prepare('SELECT * FROM dialogs WHERE private_pair = ?').get<DialogRow>([privatePair(userA, userB)]);
-    return row && this.toDialog(row);
+    return row && toDialog(row, this.occupantsOf(row.id));
   }
 
   ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean } {
@@ -97,25 +100,42 @@ export class SqlDialogs implements DialogStore {
     });
   }
 
-  listDialogs(userId: number, query: DialogQuery): { total: number; items: DialogRecord[] } {
+  listDialogs(userId: number, query: DialogQuery): { total: number; items: ListedDialog[] } {
     // Visible: dialogs the user occupies, plus every public dialog (anyone may join those),
     // minus those the user deleted for themself.
-    const conditions = [
-      '(d.type = 1 OR EXISTS (SELECT 1 FROM dialog_occupants o WHERE o.dialog_id = d.id AND o.user_id = ?))',
-      'NOT EXISTS (SELECT 1 FROM hidden_dialogs h WHERE h.user_id = ? AND h.dialog_id = d.id)',
-    ];
-    const params: SqlValue[] = [userId, userId];
-    addFilterConditions(query.filters ?? [], COLUMNS, conditions, params);
-    addCustomFilterConditions(query.dataFilters ?? [], 'd.data', conditions, params);
-    const where = `WHERE ${conditions.join(' AND ')}`;
-    // Default: most recent activity first (a new message or a new dialog moves updated_at).
+    const filters: string[] = [];
+    const filterParams: SqlValue[] = [];
+    addFilterConditions(query.filters ?? [], COLUMNS, filters, filterParams);
+    addCustomFilterConditions(query.dataFilters ?? [], 'd.data', filters, filterParams);
+    const filtered = filters.map((f) => ` AND ${f}`).join('');
+    // Counted from the user's occupant rows plus the public dialogs they do not occupy (both by index), so
+    // it costs the user's dialogs, not every dialog on the server; dialog rows are read only for filters.
+    const total =
+      this.db
+        .prepare(
+          `SELECT count(*) AS n FROM (
+             SELECT dialog_id AS id FROM dialog_occupants WHERE user_id = ?
+             UNION ALL
+             SELECT p.id FROM dialogs p WHERE p.type = 1 AND NOT EXISTS (SELECT 1 FROM dialog_occupants o WHERE o.dialog_id = p.id AND o.user_id = ?)
+           ) v
+           WHERE ${NOT_HIDDEN('v')}${filters.length > 0 ? ` AND EXISTS (SELECT 1 FROM dialogs d WHERE d.id = v.id${filtered})` : ''}`,
+        )
+        .get<{ n: number }>([userId, userId, userId, ...filterParams])?.n ?? 0;
+    // The page joins the caller's occupant row, which both makes a dialog visible and carries the unread
+    // count. In the default order SQLite walks dialogs_by_updated and stops after the page:
+    //   SCAN d USING INDEX dialogs_by_updated; SEARCH me USING PRIMARY KEY (dialog_id=? AND user_id=?) LEFT-JOIN
     const column = SORT_COLUMNS[query.sortField ?? 'updated_at'];
     const direction = query.sortAscending ? 'ASC' : 'DESC';
-    const total = this.db.prepare(`SELECT count(*) AS n FROM dialogs d ${where}`).get<{ n: number }>(params)?.n ?? 0;
     const rows = this.db
-      .prepare(`SELECT d.* FROM dialogs d ${where} ORDER BY ${column} ${direction} NULLS LAST, d.id ${direction} LIMIT ? OFFSET ?`)
-      .all<DialogRow>([...params, query.limit, query.skip]);
-    return { total, items: rows.map((row) => this.toDialog(row)) };
+      .prepare(
+        `SELECT d.*, coalesce(me.unread_count, 0) AS unread_count
+         FROM dialogs d LEFT JOIN dialog_occupants me ON me.dialog_id = d.id AND me.user_id = ?
+         WHERE (d.type = 1 OR me.user_id IS NOT NULL) AND ${NOT_HIDDEN('d')}${filtered}
+         ORDER BY ${column} ${direction} NULLS LAST, d.id ${direction} LIMIT ? OFFSET ?`,
+      )
+      .all<DialogRow & { unread_count: number }>([userId, userId, ...filterParams, query.limit, query.skip]);
+    const occupants = this.occupantsOf(...rows.map((row) => row.id));
+    return { total, items: rows.map((row) => ({ ...toDialog(row, occupants), unreadCount: row.unread_count })) };
   }
 
   updateDialog(id: string, changes: DialogChanges): DialogRecord {
@@ -194,26 +214,14 @@ export class SqlDialogs implements DialogStore {
     for (const userId of occupants) insert.run([id, userId]);
   }
 
-  private toDialog(row: DialogRow): DialogRecord {
-    const occupants = this.db
-      .prepare('SELECT user_id FROM dialog_occupants WHERE dialog_id = ? ORDER BY user_id')
-      .all<{ user_id: number }>([row.id]);
-    return {
-      id: row.id,
-      type: row.type,
-      ownerId: row.owner_id,
-      name: row.name,
-      photo: row.photo,
-      occupantIds: occupants.map((o) => o.user_id),
-      isJoinRequired: row.is_join_required ? 1 : 0,
-      lastMessage: row.last_message,
-      lastMessageDateSent: row.last_message_date_sent,
-      lastMessageId: row.last_message_id,
-      lastMessageUserId: row.last_message_user_id,
-      data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+  /** Each dialog's occupant ids, ascending: one query for a whole page of dialogs. */
+  private occupantsOf(...dialogIds: string[]): Map<string, number[]> {
+    const rows = this.db
+      .prepare('SELECT dialog_id, user_id FROM dialog_occupants WHERE dialog_id IN (SELECT value FROM json_each(?)) ORDER BY dialog_id, user_id')
+      .all<{ dialog_id: string; user_id: number }>([JSON.stringify(dialogIds)]);
+    const occupants = new Map<string, number[]>(dialogIds.map((id) => [id, []]));
+    for (const row of rows) occupants.get(row.dialog_id)?.push(row.user_id);
+    return occupants;
   }
 
   private requireDialog(id: string): DialogRecord {
@@ -221,6 +229,25 @@ export class SqlDialogs implements DialogStore {
     if (!dialog) throw new Error(`Expected dialog ${id} to exist`);
     return dialog;
   }
+}
+
+function toDialog(row: DialogRow, occupants: Map<string, number[]>): DialogRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    ownerId: row.owner_id,
+    name: row.name,
+    photo: row.photo,
+    occupantIds: occupants.get(row.id) ?? [],
+    isJoinRequired: row.is_join_required ? 1 : 0,
+    lastMessage: row.last_message,
+    lastMessageDateSent: row.last_message_date_sent,
+    lastMessageId: row.last_message_id,
+    lastMessageUserId: row.last_message_user_id,
+    data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function privatePair(userA: number, userB: number): string {

@@ -55,12 +55,27 @@ const SORT_COLUMNS: Record<NonNullable<MessageQuery['sortField']>, string> = {
   updated_at: 'm.updated_at',
 };
 
-/** Messages of dialog ?1 from others than user ?2, not deleted by ?2, optionally only ids in JSON list ?3 (by _id or stanza id). */
-const MARKABLE = `
-  FROM messages m
+/** What a mark may touch: messages of dialog ?2 from others than user ?1 that ?1 has not deleted for themself. */
+const MARKABLE_WHERE = `
   WHERE m.dialog_id = ?2 AND m.sender_id != ?1
-    AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.message_id = m.id AND h.user_id = ?1)
-    AND (?3 IS NULL OR m.id IN (SELECT value FROM json_each(?3)) OR m.stanza_id IN (SELECT value FROM json_each(?3)))`;
+    AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.message_id = m.id AND h.user_id = ?1)`;
+
+/**
+ * The listed ones among them: JSON list ?3 names each by _id or by stanza id. The ids are looked up
+ * by key (primary key, stanza-id index) and CROSS JOIN keeps them the driving side; with
+ * `m.id IN (…) OR m.stanza_id IN (…)` SQLite walked every message of the dialog instead.
+ */
+const LISTED_FROM = `
+  FROM (SELECT value AS id FROM json_each(?3)
+        UNION SELECT s.id FROM messages s WHERE s.dialog_id = ?2 AND s.stanza_id IN (SELECT value FROM json_each(?3))) listed
+  CROSS JOIN messages m ON m.id = listed.id`;
+
+/** FROM … WHERE of the markable messages, every one of the dialog's or only those ids names, with its parameters. */
+function markable(userId: number, dialogId: string, ids: string[] | undefined): { sql: string; params: SqlValue[] } {
+  return ids
+    ? { sql: `${LISTED_FROM} ${MARKABLE_WHERE}`, params: [userId, dialogId, JSON.stringify(ids)] }
+    : { sql: `FROM messages m ${MARKABLE_WHERE}`, params: [userId, dialogId] };
+}
 
 export class SqlMessages implements MessageStore {
   constructor(
@@ -139,6 +154,11 @@ export class SqlMessages implements MessageStore {
     return row && toMessage(row);
   }
 
+  findMessageByStanzaId(dialogId: string, stanzaId: string): MessageRecord | undefined {
+    const row = this.db.prepare(`${MESSAGE_SELECT} WHERE m.dialog_id = ? AND m.stanza_id = ?`).get<MessageRow>([dialogId, stanzaId]);
+    return row && toMessage(row);
+  }
+
   listMessages(dialogId: string, query: MessageQuery): MessageRecord[] {
     const { where, params } = this.where(dialogId, query);
     const direction = query.sortAscending === false ? 'DESC' : 'ASC';
@@ -176,9 +196,8 @@ export class SqlMessages implements MessageStore {
 
   markUnread(userId: number, dialogId: string, messageIds?: string[]): number {
     return this.db.transaction(() => {
-      const { changes } = this.db
-        .prepare(`DELETE FROM message_reads WHERE user_id = ?1 AND message_id IN (SELECT m.id ${MARKABLE})`)
-        .run([userId, dialogId, messageIds ? JSON.stringify(messageIds) : null]);
+      const { sql, params } = markable(userId, dialogId, messageIds);
+      const { changes } = this.db.prepare(`DELETE FROM message_reads WHERE user_id = ?1 AND message_id IN (SELECT m.id ${sql})`).run(params);
       this.moveUnread(userId, dialogId, changes);
       return changes;
     });
@@ -188,13 +207,11 @@ export class SqlMessages implements MessageStore {
     this.db.transaction(() => {
       const ids = JSON.stringify(messageIds);
       // Counted before hiding: the unread ones among them stop counting for this user.
+      const { sql, params } = markable(userId, dialogId, messageIds);
       const unread =
         this.db
-          .prepare(
-            `SELECT count(*) AS n ${MARKABLE}
-               AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.message_id = m.id AND r.user_id = ?1)`,
-          )
-          .get<{ n: number }>([userId, dialogId, ids])?.n ?? 0;
+          .prepare(`SELECT count(*) AS n ${sql} AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.message_id = m.id AND r.user_id = ?1)`)
+          .get<{ n: number }>(params)?.n ?? 0;
       this.db
         .prepare(
           `INSERT OR IGNORE INTO hidden_messages (message_id, user_id)
@@ -247,9 +264,8 @@ export class SqlMessages implements MessageStore {
 
   /** Adds userId to the marks of the dialog's visible messages from others; returns how many were new. */
   private insertMarks(table: 'message_reads' | 'message_deliveries', userId: number, dialogId: string, ids?: string[]): number {
-    return this.db
-      .prepare(`INSERT OR IGNORE INTO ${table} (message_id, user_id) SELECT m.id, ?1 ${MARKABLE}`)
-      .run([userId, dialogId, ids ? JSON.stringify(ids) : null]).changes;
+    const { sql, params } = markable(userId, dialogId, ids);
+    return this.db.prepare(`INSERT OR IGNORE INTO ${table} (message_id, user_id) SELECT m.id, ?1 ${sql}`).run(params).changes;
   }
 
   private moveUnread(userId: number, dialogId: string, delta: number): void {

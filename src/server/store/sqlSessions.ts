@@ -19,6 +19,9 @@ interface SessionRow {
 // is rejected for its timestamp anyway.
 const NONCE_MEMORY_SECONDS = 2 * 60 * 60;
 
+/** A session's expiry slides in steps of this share of its lifetime: a minute of the 2-hour one. */
+const SLIDE_STEP = 1 / 120;
+
 export class SqlSessions implements SessionStore {
   constructor(
     private readonly db: SqlDriver,
@@ -44,14 +47,19 @@ export class SqlSessions implements SessionStore {
   }
 
   touchSession(token: string, ttlMs: number): SessionRecord | undefined {
-    return this.db.transaction(() => {
-      const now = this.now();
-      const row = this.db.prepare('SELECT * FROM sessions WHERE token = ?').get<SessionRow>([token]);
-      if (!row || row.expires_at <= now) return undefined;
-      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run([now + ttlMs, row.id]);
+    const now = this.now();
+    const row = this.db.prepare('SELECT * FROM sessions WHERE token = ?').get<SessionRow>([token]);
+    if (!row || row.expires_at <= now) return undefined;
+    const expiresAt = now + ttlMs;
+    // Every authenticated request comes here: a write (two UPDATEs and a commit) each time would be most
+    // of a cheap request's cost. The expiry moves only in steps of SLIDE_STEP of the lifetime, so it may
+    // be up to a step early, never late; last_request_at moves with it, so it too is up to a step old.
+    if (expiresAt - row.expires_at < ttlMs * SLIDE_STEP) return toSession(row);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run([expiresAt, row.id]);
       if (row.user_id > 0) this.db.prepare('UPDATE users SET last_request_at = ? WHERE id = ?').run([now, row.user_id]);
-      return toSession({ ...row, expires_at: now + ttlMs });
     });
+    return toSession({ ...row, expires_at: expiresAt });
   }
 
   setSessionUser(token: string, userId: number): void {

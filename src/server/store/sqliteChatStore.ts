@@ -6,11 +6,15 @@ import type {
   DialogChanges,
   DialogQuery,
   DialogRecord,
+  ListedDialog,
   MessageQuery,
   MessageRecord,
   NewDialog,
   NewMessage,
   NewUser,
+  OfflineRecord,
+  PrivacyItemRecord,
+  RosterItemRecord,
   SessionRecord,
   UserChanges,
   UserQuery,
@@ -20,6 +24,9 @@ import type { SqlDriver } from './driver';
 import { migrate } from './schema';
 import { SqlDialogs } from './sqlDialogs';
 import { SqlMessages } from './sqlMessages';
+import { SqlOffline } from './sqlOffline';
+import { SqlPrivacy } from './sqlPrivacy';
+import { SqlRoster } from './sqlRoster';
 import { SqlSessions } from './sqlSessions';
 import { SqlUsers } from './sqlUsers';
 import { MEMORY_PATH, openSqliteWasm } from './sqliteWasm';
@@ -47,6 +54,9 @@ class SqliteChatStore implements ChatStore {
   private readonly sessions: SqlSessions;
   private readonly dialogs: SqlDialogs;
   private readonly messages: SqlMessages;
+  private readonly roster: SqlRoster;
+  private readonly offline: SqlOffline;
+  private readonly privacy: SqlPrivacy;
 
   constructor(
     private readonly db: SqlDriver,
@@ -56,6 +66,9 @@ class SqliteChatStore implements ChatStore {
     this.sessions = new SqlSessions(db, now);
     this.dialogs = new SqlDialogs(db, now);
     this.messages = new SqlMessages(db, now, this.dialogs);
+    this.roster = new SqlRoster(db, now);
+    this.offline = new SqlOffline(db, now);
+    this.privacy = new SqlPrivacy(db);
   }
 
   // users
@@ -120,7 +133,7 @@ class SqliteChatStore implements ChatStore {
   ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean } {
     return this.dialogs.ensurePrivateDialog(userA, userB);
   }
-  listDialogs(userId: number, query: DialogQuery): { total: number; items: DialogRecord[] } {
+  listDialogs(userId: number, query: DialogQuery): { total: number; items: ListedDialog[] } {
     return this.dialogs.listDialogs(userId, query);
   }
   updateDialog(id: string, changes: DialogChanges): DialogRecord {
@@ -178,6 +191,61 @@ class SqliteChatStore implements ChatStore {
   }
   deleteMessages(dialogId: string, messageIds: string[]): void {
     this.messages.deleteMessages(dialogId, messageIds);
+  }
+
+  // roster
+  rosterVersion(userId: number): number {
+    return this.roster.rosterVersion(userId);
+  }
+  listRoster(userId: number): RosterItemRecord[] {
+    return this.roster.listRoster(userId);
+  }
+  pendingSubscribers(userId: number): number[] {
+    return this.roster.pendingSubscribers(userId);
+  }
+  getRosterItem(userId: number, contactId: number): RosterItemRecord | undefined {
+    return this.roster.getRosterItem(userId, contactId);
+  }
+  putRosterItem(userId: number, item: RosterItemRecord): number {
+    return this.roster.putRosterItem(userId, item);
+  }
+  deleteRosterItem(userId: number, contactId: number): number {
+    return this.roster.deleteRosterItem(userId, contactId);
+  }
+  recordLastSeen(userId: number, at: number): void {
+    this.roster.recordLastSeen(userId, at);
+  }
+  lastSeen(userId: number): number | undefined {
+    return this.roster.lastSeen(userId);
+  }
+
+  // offline storage, privacy lists, corrections
+  queueOffline(userId: number, stanza: string, limit: number): boolean {
+    return this.offline.queueOffline(userId, stanza, limit);
+  }
+  takeOffline(userId: number): OfflineRecord[] {
+    return this.offline.takeOffline(userId);
+  }
+  privacyListNames(userId: number): string[] {
+    return this.privacy.privacyListNames(userId);
+  }
+  getPrivacyList(userId: number, name: string): PrivacyItemRecord[] | undefined {
+    return this.privacy.getPrivacyList(userId, name);
+  }
+  putPrivacyList(userId: number, name: string, items: PrivacyItemRecord[]): void {
+    this.privacy.putPrivacyList(userId, name, items);
+  }
+  deletePrivacyList(userId: number, name: string): boolean {
+    return this.privacy.deletePrivacyList(userId, name);
+  }
+  defaultPrivacyList(userId: number): string | undefined {
+    return this.privacy.defaultPrivacyList(userId);
+  }
+  setDefaultPrivacyList(userId: number, name: string | undefined): void {
+    this.privacy.setDefaultPrivacyList(userId, name);
+  }
+  findMessageByStanzaId(dialogId: string, stanzaId: string): MessageRecord | undefined {
+    return this.messages.findMessageByStanzaId(dialogId, stanzaId);
   }
 
   close(): void {
