@@ -7,6 +7,7 @@ import { formatReadyLine, LOCAL_DEFAULTS } from '../shared/localServer';
 import { stderrLogger } from '../shared/logger';
 import { startLocalServer, type LocalServerOptions } from './localServer';
 import { errorMessage } from '../shared/errors';
+import { DEFAULT_LIMITS, MIN_STANZA_BYTES, type XmppLimits } from './xmpp/limits';
 
 const DEFAULT_DATA_PATH = '.qb-local/chat.db';
 
@@ -33,6 +34,15 @@ Options:
   --tls                  HTTPS and WSS with a self-signed certificate for localhost, 127.0.0.1 and ::1, made
                          once into <data folder>/tls/ (a per-user temp folder with --memory) and reused;
                          the ready line's "tls.cert" names it, e.g. for NODE_EXTRA_CA_CERTS
+
+XMPP limits (README, "XMPP limits"):
+  --max-stanza-bytes <n>        largest top-level element (default ${DEFAULT_LIMITS.maxStanzaBytes})
+  --max-connections <n>         open XMPP streams, TCP and WebSocket together (default ${DEFAULT_LIMITS.maxConnections})
+  --max-connections-per-ip <n>  open XMPP streams from one address (default ${DEFAULT_LIMITS.maxConnectionsPerIp})
+  --stanza-rate <n>             sustained stanzas per second per stream (default ${DEFAULT_LIMITS.stanzaRatePerSecond})
+  --stanza-burst <n>            burst above that rate (default ${DEFAULT_LIMITS.stanzaBurst})
+  --pre-auth-timeout <s>        seconds to authenticate after connecting (default ${DEFAULT_LIMITS.preAuthTimeoutMs / 1000})
+  --sm-hibernation <s>          seconds a dropped XEP-0198 session waits to be resumed (default ${DEFAULT_LIMITS.smHibernationMs / 1000})
   --help                 show this help
 
 When listening, prints one line "ready {json}" on stdout; logs go to stderr.
@@ -49,6 +59,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let tlsCert: string | undefined;
   let tlsKey: string | undefined;
   let selfSigned = false;
+  const limits: Partial<XmppLimits> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}".`);
@@ -114,6 +125,27 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         flag();
         selfSigned = true;
         break;
+      case '--max-stanza-bytes':
+        limits.maxStanzaBytes = integer(name, value(), MIN_STANZA_BYTES, 64 * 1024 * 1024);
+        break;
+      case '--max-connections':
+        limits.maxConnections = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--max-connections-per-ip':
+        limits.maxConnectionsPerIp = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--stanza-rate':
+        limits.stanzaRatePerSecond = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--stanza-burst':
+        limits.stanzaBurst = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--pre-auth-timeout':
+        limits.preAuthTimeoutMs = integer(name, value(), 1, 3600) * 1000;
+        break;
+      case '--sm-hibernation':
+        limits.smHibernationMs = integer(name, value(), 1, 24 * 3600) * 1000;
+        break;
       default:
         throw new UsageError(`Unknown option ${name}.`);
     }
@@ -124,6 +156,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (selfSigned && tlsCert !== undefined) throw new UsageError('Use either --tls (self-signed) or --tls-cert with --tls-key, not both.');
   if (tlsCert !== undefined && tlsKey !== undefined) options.tls = { certFile: tlsCert, keyFile: tlsKey };
   else if (selfSigned) options.tls = { selfSigned: true };
+  if (Object.keys(limits).length > 0) options.xmppLimits = limits;
   return { kind: 'run', options };
 }
 

@@ -14,6 +14,7 @@ import { SESSION_TTL_MS, type ChatStore } from './store/chatStore';
 import { openSqliteChatStore } from './store/sqliteChatStore';
 import { loadTls, type TlsOption } from './tls';
 import { startXmppServer, type XmppServer } from './xmpp';
+import type { XmppLimits } from './xmpp/limits';
 
 export interface LocalServerOptions {
   host?: string;
@@ -34,6 +35,8 @@ export interface LocalServerOptions {
   corsOrigins?: readonly string[];
   /** Serve HTTPS and WSS (XMPP over TCP stays plain): the given PEM files, or a self-signed certificate. */
   tls?: TlsOption;
+  /** Overrides of the XMPP limits (xmpp/limits.ts, README "XMPP limits"). */
+  xmppLimits?: Partial<XmppLimits>;
   logger?: Logger;
 }
 
@@ -96,6 +99,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       httpServer,
       access,
       logger,
+      limits: options.xmppLimits,
     });
     delivery.connect(xmpp.delivery);
     const hostInUrl = host.includes(':') ? `[${host}]` : host;

@@ -11,7 +11,7 @@ import { optionalFlag } from './params';
 
 export function deleteDialogs(ctx: RequestContext): Reply {
   const userId = ctx.userId();
-  const { store } = ctx.deps;
+  const { store, delivery } = ctx.deps;
   const ids = pathObjectIds(ctx.path[0], 'dialog');
   const force = optionalFlag(ctx.params, 'force', false);
   const report = new DeletionReport('dialog');
@@ -25,10 +25,13 @@ export function deleteDialogs(ctx: RequestContext): Reply {
         continue;
       }
       store.deleteDialog(id);
+      delivery.dialogChanged(dialog, { by: userId, deleted: true });
       report.succeeded(id);
     } else {
-      if (dialog.type === DialogTypes.group) store.updateDialog(id, { removeOccupants: [userId] });
-      else store.hideDialog(userId, id);
+      if (dialog.type === DialogTypes.group) {
+        // Leaving a group takes the user out of its live room too.
+        delivery.dialogChanged(store.updateDialog(id, { removeOccupants: [userId] }), { by: userId, removed: [userId] });
+      } else store.hideDialog(userId, id);
       report.succeeded(id);
     }
   }

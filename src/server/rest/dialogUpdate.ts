@@ -30,6 +30,8 @@ export function updateDialog(ctx: RequestContext): Reply {
   checkPermission(dialog, userId, changes);
   for (const id of changes.addOccupants ?? []) requireUserRecord(ctx, id, 'push_all[occupants_ids]');
   const updated = deps.store.updateDialog(dialog.id, changes);
+  // Removed occupants who are in the live room are kicked from it.
+  if (changes.removeOccupants) deps.delivery.dialogChanged(updated, { by: userId, removed: changes.removeOccupants });
   return { status: 200, body: dialogJson(updated, userId, deps) };
 }
 

@@ -13,7 +13,9 @@ export type StreamErrorCondition =
   | 'not-authorized'
   | 'not-well-formed'
   | 'policy-violation'
+  | 'resource-constraint'
   | 'system-shutdown'
+  | 'undefined-condition'
   | 'unsupported-stanza-type'
   | 'unsupported-version';
 
@@ -24,8 +26,10 @@ export type StanzaErrorCondition =
   | 'internal-server-error'
   | 'item-not-found'
   | 'jid-malformed'
+  | 'not-acceptable'
   | 'not-allowed'
   | 'remote-server-not-found'
+  | 'resource-constraint'
   | 'service-unavailable';
 
 type ErrorType = 'auth' | 'cancel' | 'continue' | 'modify' | 'wait';
@@ -37,8 +41,11 @@ const legacy: Record<StanzaErrorCondition, { code: number; type: ErrorType }> = 
   'internal-server-error': { code: 500, type: 'wait' },
   'item-not-found': { code: 404, type: 'cancel' },
   'jid-malformed': { code: 400, type: 'modify' },
+  'not-acceptable': { code: 406, type: 'modify' },
   'not-allowed': { code: 405, type: 'cancel' },
   'remote-server-not-found': { code: 404, type: 'cancel' },
+  // "wait": the sender may retry later, which is what a rate limit means.
+  'resource-constraint': { code: 500, type: 'wait' },
   'service-unavailable': { code: 503, type: 'cancel' },
 };
 

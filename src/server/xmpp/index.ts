@@ -5,7 +5,8 @@ import type { Logger } from '../../shared/logger';
 import type { AccessPolicy } from '../access';
 import type { ChatDelivery } from '../delivery';
 import type { ChatStore } from '../store/chatStore';
-import { MODULES } from './modules';
+import { resolveLimits, type XmppLimits } from './limits';
+import { MODULES, NONZA_MODULES } from './modules';
 import { chatDelivery } from './modules/delivery';
 import { Router, type StanzaDebugEvent } from './router';
 import type { StreamContext } from './stream';
@@ -27,10 +28,8 @@ export interface XmppServerOptions {
   /** Which Host names and browser origins may open the WebSocket. */
   access: AccessPolicy;
   logger: Logger;
-  /** Larger stanzas end the stream with <policy-violation/>; default 256 KiB. */
-  maxStanzaBytes?: number;
-  /** Connections that have not authenticated this long after connecting are closed; default 30 s. */
-  preAuthTimeoutMs?: number;
+  /** Overrides of DEFAULT_LIMITS (limits.ts). */
+  limits?: Partial<XmppLimits>;
 }
 
 export interface XmppServer {
@@ -42,23 +41,21 @@ export interface XmppServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_STANZA_BYTES = 256 * 1024;
-const DEFAULT_PRE_AUTH_TIMEOUT_MS = 30_000;
-
 export async function startXmppServer(options: XmppServerOptions): Promise<XmppServer> {
   const { store, domain, appId, logger } = options;
-  const maxStanzaBytes = options.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
+  const limits = resolveLimits(options.limits);
   const router = new Router(logger);
   const host = router.host(domain);
   const moduleContext = { router, host, store, appId, logger };
   for (const load of MODULES) load(moduleContext);
   const delivery = chatDelivery(moduleContext);
 
-  const preAuthTimeoutMs = options.preAuthTimeoutMs ?? DEFAULT_PRE_AUTH_TIMEOUT_MS;
-  const context: StreamContext = { router, store, domain, appId, logger, preAuthTimeoutMs };
-  const streams = new LiveStreams();
-  const tcp = await listenTcp({ host: options.host, port: options.tcpPort, maxStanzaBytes, context, streams });
-  const websocket = attachWebSocket({ httpServer: options.httpServer, access: options.access, maxStanzaBytes, context, streams });
+  const nonzaHandlers = NONZA_MODULES.map((load) => load({ router, limits, logger }));
+  const nonzas = new Map(nonzaHandlers.map((handler) => [handler.xmlns, handler]));
+  const context: StreamContext = { router, store, domain, appId, logger, limits, nonzas };
+  const streams = new LiveStreams(limits);
+  const tcp = await listenTcp({ host: options.host, port: options.tcpPort, context, streams });
+  const websocket = attachWebSocket({ httpServer: options.httpServer, access: options.access, context, streams });
 
   let closing: Promise<void> | undefined;
   return {
@@ -73,6 +70,8 @@ export async function startXmppServer(options: XmppServerOptions): Promise<XmppS
         // Stop accepting first, then end the live streams; both listeners finish once those are gone.
         const stopped = Promise.all([tcp.close(), websocket.close()]);
         await streams.shutdown();
+        // After the live streams: what outlives a connection (hibernating sessions) ends last.
+        for (const handler of nonzaHandlers) handler.close?.();
         await stopped;
         router.debug.removeAllListeners();
         logger.info('xmpp server closed');

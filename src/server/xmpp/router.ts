@@ -61,6 +61,16 @@ interface DebugEvents {
   stanza: [StanzaDebugEvent];
 }
 
+interface LifecycleEvents {
+  /** A resource is gone for good (its stream ended, and any chance to resume it); modules clean up after it. */
+  unbound: [session: Session];
+  /**
+   * XEP-0198: a session with stream management ended without being resumed (closed, failed, or its
+   * hibernation expired); `unacked` are the stanzas its client never acknowledged, for offline storage.
+   */
+  'session-lost': [bareJid: string, unacked: Element[]];
+}
+
 /** What a module gets when it loads. */
 export interface ModuleContext {
   router: Router;
@@ -101,6 +111,7 @@ export class Host {
 
 export class Router {
   readonly debug = new EventEmitter<DebugEvents>();
+  readonly lifecycle = new EventEmitter<LifecycleEvents>();
   private readonly hosts = new Map<string, Host>();
   /** bare JID → resource → session */
   private readonly sessions = new Map<string, Map<string, Session>>();
@@ -134,11 +145,17 @@ export class Router {
     if (resources?.get(session.resource) !== session) return;
     resources.delete(session.resource);
     if (resources.size === 0) this.sessions.delete(session.bareJid);
+    this.lifecycle.emit('unbound', session);
+  }
+
+  /** Every bound resource of a bare JID, available or not (roster pushes go to those that asked for the roster). */
+  boundResources(bare: string): Session[] {
+    return [...(this.sessions.get(bare)?.values() ?? [])];
   }
 
   /** The available resources of a bare JID (RFC 6121 §8.5.2: where a message to the bare JID goes). */
   availableResources(bare: string): Session[] {
-    return [...(this.sessions.get(bare)?.values() ?? [])].filter((s) => s.available);
+    return this.boundResources(bare).filter((s) => s.available);
   }
 
   resource(fullJid: string): Session | undefined {
@@ -167,13 +184,28 @@ export class Router {
       }
       const [payload] = children;
       const event = `iq-${type}/${ctx.target}/${payload.getNS() ?? ''}:${payload.getName()}`;
-      if (!host?.fire(event, ctx)) this.fail(ctx, 'service-unavailable');
+      // A request no module claims by its payload goes on to `iq/<target>`, where results go too (privacy
+      // may refuse it there), and then to the default relay.
+      if (!host?.fire(event, ctx) && !host?.fire(`iq/${ctx.target}`, ctx) && !this.relayIq(ctx)) this.fail(ctx, 'service-unavailable');
       return;
     }
     if (host?.fire(`${stanza.name}/${ctx.target}`, ctx)) return;
+    if (stanza.name === 'iq' && this.relayIq(ctx)) return;
     // Unclaimed: RFC 6120 §8.3.1 forbids answering errors (and iq results) with errors; presence is dropped quietly.
     if (stanza.name === 'message' && type !== 'error') this.fail(ctx, 'service-unavailable');
     else this.report(session, stanza, 'rejected', 'no module handles it');
+  }
+
+  /**
+   * RFC 6121 §8.5.3.1: an iq to a connected resource's full JID is the client's to answer (in-band
+   * bytestreams, version, …), and so is its result or error on the way back.
+   */
+  private relayIq(ctx: StanzaContext): boolean {
+    const recipient = ctx.target === 'full' ? this.resource(ctx.to) : undefined;
+    if (!recipient) return false;
+    this.deliver(recipient, ctx.stanza, `iq from ${ctx.session.jid}`);
+    this.report(ctx.session, ctx.stanza, 'routed', recipient.jid);
+    return true;
   }
 
   /** A handler that answers an iq request with an empty result: for requests that need only an acknowledgement. */

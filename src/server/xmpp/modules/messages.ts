@@ -4,14 +4,23 @@
 // `dialog_id`, which the SDK hands to the receiving app as `extension.*`. Chat markers (XEP-0333,
 // spec §7.6) move the marker sender's read/delivered state in the store and are then routed
 // unchanged; chat states are only routed. Neither is ever stored as a message.
+// On the way: privacy lists may refuse it (privacy.ts), AMP rules are checked (amp.ts), a
+// correction updates the stored original instead of adding a message (correction.ts), a recipient
+// with no available resource gets it queued (offline.ts), and the sender's other resources get a
+// carbon copy (carbons.ts). routeMessage is the delivery rule headlines and IBB data share.
 import type { Element } from '@xmpp/xml';
-import { bareJid, parseUserJid, userJid } from '../../../shared/jid';
+import { parseUserJid, userJid } from '../../../shared/jid';
 import { isCustomParam } from '../../../shared/messageFields';
 import { DialogTypes } from '../../../shared/models';
 import { isObjectId } from '../../../shared/objectId';
 import { cloneElement, NS, readExtraParams, setExtraParam } from '../../../shared/stanza';
 import type { ChatStore, DialogRecord, MessageRecord, MessageTarget } from '../../store/chatStore';
-import type { Router, StanzaContext, XmppModule } from '../router';
+import type { ModuleContext, Router, StanzaContext, XmppModule } from '../router';
+import { performAmpAction, readAmpRules, triggeredRule, type AmpRule, type PlannedDelivery } from './amp';
+import { sendCarbons } from './carbons';
+import { applyCorrection, isCorrection } from './correction';
+import { isQueueable, queueOffline } from './offline';
+import { rejectBlockedMessage } from './privacy';
 
 /**
  * The spec's rule for this project (§7.5): a client `date_sent` within this many seconds of the
@@ -20,65 +29,109 @@ import type { Router, StanzaContext, XmppModule } from '../router';
  */
 const DATE_SENT_TOLERANCE_S = 5;
 
-export const messages: XmppModule = ({ router, host, store, appId, logger }) => {
+export const messages: XmppModule = (moduleCtx) => {
+  const { router, host, store, logger } = moduleCtx;
   const onChat = (ctx: StanzaContext): boolean => {
     const { session, stanza } = ctx;
     if (stanza.attrs.type !== 'chat') return false;
-    const recipient = parseUserJid(ctx.to);
-    // RFC 6121 §8.5.1: a message to an account that does not exist gets <service-unavailable/>.
-    if (!recipient || recipient.appId !== appId || !store.getUser(recipient.userId)) {
-      router.fail(ctx, 'service-unavailable', 'No such user');
-      return true;
-    }
+    const recipientId = recipientOf(moduleCtx, ctx);
+    if (!recipientId || rejectBlockedMessage(moduleCtx, ctx)) return true;
+    const rules = readAmpRules(router, host.domain, ctx);
+    if (!rules) return true;
 
     const routed = cloneElement(stanza);
     const marker = markerOf(stanza);
     if (marker) {
-      applyMarker(router, store, ctx, recipient.userId, marker);
+      applyMarker(router, store, ctx, recipientId, marker);
+    } else if (isCorrection(ctx)) {
+      if (!applyCorrection(moduleCtx, ctx, recipientId)) return true;
     } else if (isStorable(stanza)) {
       // The store would refuse it anyway; saying why beats an internal-server-error.
-      if (recipient.userId === session.userId) {
+      if (recipientId === session.userId) {
         router.fail(ctx, 'bad-request', 'a private dialog needs two different users');
         return true;
       }
       let stored: MessageRecord;
       try {
-        stored = persist(store, stanza, session.userId, recipient.userId);
+        stored = persist(store, stanza, session.userId, recipientId);
       } catch (error) {
         logger.error(error instanceof Error ? error : String(error));
         router.fail(ctx, 'internal-server-error', 'The message could not be saved');
         return true;
       }
-      setExtraParam(routed, 'message_id', stored.id);
-      setExtraParam(routed, 'date_sent', stored.dateSent);
-      setExtraParam(routed, 'dialog_id', stored.dialogId);
+      addStoredIds(routed, stored);
       router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);
     }
 
-    // RFC 6121 §8.5.3.2.1: a full JID reaches that resource if it is available, otherwise it is
-    // treated like the bare JID, which reaches every available resource (§8.5.2.1.1).
-    const addressed = ctx.target === 'full' ? router.resource(ctx.to) : undefined;
-    const bare = userJid(recipient.userId, appId, host.domain);
-    const targets = addressed?.available ? [addressed] : router.availableResources(bare);
-    if (targets.length === 0) {
-      router.report(session, stanza, 'dropped-offline', `${bareJid(ctx.to)} has no available resource`);
-      return true;
-    }
-    for (const target of targets) router.deliver(target, routed, `from ${session.jid}`);
-    router.report(session, stanza, 'routed', targets.map((t) => t.jid).join(', '));
+    const outcome = routeMessage(moduleCtx, ctx, routed, { recipientId, rules, offline: isQueueable(stanza) });
+    if (outcome !== 'dropped') sendCarbons(router, session, routed);
     return true;
   };
   host.on('message/bare', onChat);
   host.on('message/full', onChat);
 };
 
-interface Marker {
+/** The addressed user's id, or undefined after answering <service-unavailable/> (RFC 6121 §8.5.1: no such account). */
+export function recipientOf({ router, store, appId }: Pick<ModuleContext, 'router' | 'store' | 'appId'>, ctx: StanzaContext): number | undefined {
+  const recipient = parseUserJid(ctx.to);
+  if (recipient && recipient.appId === appId && store.getUser(recipient.userId)) return recipient.userId;
+  router.fail(ctx, 'service-unavailable', 'No such user');
+  return undefined;
+}
+
+export interface RouteOptions {
+  recipientId: number;
+  /** The message's AMP rules (XEP-0079), checked against what is about to happen. */
+  rules: AmpRule[];
+  /** Queue it when the recipient has no available resource (offline.ts); otherwise it is dropped. */
+  offline: boolean;
+}
+
+/**
+ * Delivers a message stanza to a user (RFC 6121 §8.5): a full JID reaches that resource if it is
+ * available, otherwise it is treated like the bare JID, which reaches every available resource; with
+ * none, it is queued offline when allowed. AMP rules may drop it or ask for notices first.
+ */
+export function routeMessage(
+  { router, host, store, appId }: Pick<ModuleContext, 'router' | 'host' | 'store' | 'appId'>,
+  ctx: StanzaContext,
+  routed: Element,
+  { recipientId, rules, offline }: RouteOptions,
+): 'routed' | 'queued' | 'dropped' {
+  const { session, stanza } = ctx;
+  const addressed = ctx.target === 'full' ? router.resource(ctx.to) : undefined;
+  const bare = userJid(recipientId, appId, host.domain);
+  const targets = addressed?.available ? [addressed] : router.availableResources(bare);
+  const plan: PlannedDelivery = { deliver: targets.length > 0 ? 'direct' : offline ? 'stored' : 'none', exactResource: addressed !== undefined && targets[0] === addressed };
+  const rule = triggeredRule(rules, plan, ctx.target === 'full');
+  if (rule && !performAmpAction(router, host.domain, session, stanza, rule)) {
+    router.report(session, stanza, 'rejected', `amp ${rule.action}: ${rule.condition}=${rule.value}`);
+    return 'dropped';
+  }
+  if (targets.length > 0) {
+    for (const target of targets) router.deliver(target, routed, `from ${session.jid}`);
+    router.report(session, stanza, 'routed', targets.map((t) => t.jid).join(', '));
+    return 'routed';
+  }
+  if (!offline) {
+    router.report(session, stanza, 'dropped-offline', `${bare} has no available resource`);
+    return 'dropped';
+  }
+  if (!queueOffline(store, recipientId, routed)) {
+    router.fail(ctx, 'service-unavailable', 'The recipient is offline and their offline storage is full');
+    return 'dropped';
+  }
+  router.report(session, stanza, 'queued', `${bare} has no available resource`);
+  return 'queued';
+}
+
+export interface Marker {
   kind: 'received' | 'displayed';
   /** The marked message: its stored `_id` or the id of the stanza it came in. */
   messageId: string;
 }
 
-function markerOf(stanza: Element): Marker | undefined {
+export function markerOf(stanza: Element): Marker | undefined {
   for (const kind of ['received', 'displayed'] as const) {
     const messageId = stanza.getChild(kind, NS.markers)?.attrs.id;
     if (messageId) return { kind, messageId };
@@ -95,7 +148,13 @@ function applyMarker(router: Router, store: ChatStore, ctx: StanzaContext, recip
   const { session, stanza } = ctx;
   const named = readExtraParams(stanza).params.dialog_id;
   const dialog = isObjectId(named) ? store.getDialog(named) : store.findPrivateDialog(session.userId, recipientId);
-  if (!dialog?.occupantIds.includes(session.userId)) return;
+  if (dialog) recordMarker(router, store, ctx, dialog, marker);
+}
+
+/** Moves the marker sender's read/delivered state in the dialog; shared with the MUC module's groupchat markers. */
+export function recordMarker(router: Router, store: ChatStore, ctx: StanzaContext, dialog: DialogRecord, marker: Marker): void {
+  const { session, stanza } = ctx;
+  if (!dialog.occupantIds.includes(session.userId)) return;
   const ids = [marker.messageId];
   const changed =
     marker.kind === 'displayed' ? store.markRead(session.userId, dialog.id, ids) : store.markDelivered(session.userId, dialog.id, ids);
@@ -103,7 +162,7 @@ function applyMarker(router: Router, store: ChatStore, ctx: StanzaContext, recip
 }
 
 /** save_to_history=1, unless the stanza is a marker or a bare chat-state notification. */
-function isStorable(stanza: Element): boolean {
+export function isStorable(stanza: Element): boolean {
   if (readExtraParams(stanza).params.save_to_history !== '1') return false;
   const children = stanza.getChildElements();
   const marker = children.some((c) => c.getNS() === NS.markers && c.name !== 'markable');
@@ -112,7 +171,7 @@ function isStorable(stanza: Element): boolean {
 }
 
 function persist(store: ChatStore, stanza: Element, senderId: number, recipientId: number): MessageRecord {
-  const { params, attachments } = readExtraParams(stanza);
+  const { params } = readExtraParams(stanza);
 
   // A 1:1 message belongs to the pair's private dialog; a client-named dialog is taken only when it is
   // exactly that dialog, so a sender cannot file a message into a dialog the recipient does not share.
@@ -121,7 +180,12 @@ function persist(store: ChatStore, stanza: Element, senderId: number, recipientI
     requested && isPrivateDialogOf(requested, senderId, recipientId)
       ? { dialogId: requested.id }
       : { privateWith: recipientId };
+  return saveStanza(store, stanza, senderId, target);
+}
 
+/** Stores a chat or groupchat stanza in its dialog, applying the date_sent rule; shared with the MUC module. */
+export function saveStanza(store: ChatStore, stanza: Element, senderId: number, target: MessageTarget): MessageRecord {
+  const { params, attachments } = readExtraParams(stanza);
   const now = Math.floor(Date.now() / 1000);
   const claimed = Math.trunc(Number(params.date_sent));
   const dateSent = params.date_sent && Math.abs(claimed - now) <= DATE_SENT_TOLERANCE_S ? claimed : now;
@@ -144,6 +208,13 @@ function persist(store: ChatStore, stanza: Element, senderId: number, recipientI
     id: idUsable ? stanzaId : undefined,
     stanzaId: idUsable ? undefined : stanzaId,
   });
+}
+
+/** What the SDK hands the receiving app as `extension.*` of a stored message (spec §0.8). */
+export function addStoredIds(routed: Element, stored: MessageRecord): void {
+  setExtraParam(routed, 'message_id', stored.id);
+  setExtraParam(routed, 'date_sent', stored.dateSent);
+  setExtraParam(routed, 'dialog_id', stored.dialogId);
 }
 
 function isPrivateDialogOf(dialog: DialogRecord, userA: number, userB: number): boolean {

@@ -15,7 +15,6 @@ export const WEBSOCKET_PATH = '/ws';
 export interface WebSocketOptions {
   httpServer: Server;
   access: AccessPolicy;
-  maxStanzaBytes: number;
   context: StreamContext;
   streams: LiveStreams;
 }
@@ -29,7 +28,7 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketListener {
     noServer: true,
     // Frames up to twice the stanza limit still arrive, so the client gets a proper
     // <policy-violation/> rather than a bare WebSocket close 1009.
-    maxPayload: options.maxStanzaBytes * 2,
+    maxPayload: options.context.limits.maxStanzaBytes * 2,
     handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false),
   });
   // This is the HTTP server's only upgrade listener, so it answers every upgrade: an unanswered one
@@ -44,7 +43,7 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketListener {
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new WebSocketConnection(ws, options);
-      options.streams.track(connection.stream, connection.gone);
+      options.streams.admit(connection.stream, request.socket.remoteAddress ?? '', connection.gone);
     });
   };
   options.httpServer.on('upgrade', onUpgrade);
@@ -115,9 +114,8 @@ class WebSocketConnection implements Framing {
     if (this.stream.closed) return;
     if (isBinary) return this.stream.fail('bad-format', 'XMPP frames are text frames');
     const text = rawText(data);
-    if (Buffer.byteLength(text) > this.options.maxStanzaBytes) {
-      return this.stream.fail('policy-violation', `Stanza larger than ${this.options.maxStanzaBytes} bytes`);
-    }
+    const max = this.options.context.limits.maxStanzaBytes;
+    if (Buffer.byteLength(text) > max) return this.stream.fail('policy-violation', `Stanza larger than ${max} bytes`);
     const element = parseFrame(text);
     if (!element) return this.stream.fail('not-well-formed', 'A frame must hold exactly one complete element');
     if (element.name === 'open' || element.name === 'close') {

@@ -1,0 +1,55 @@
+// `groupchat` to a room's bare JID (XEP-0045 §7.4, spec §7.9): reflected to every recipient of the room
+// (fanout.ts), the sender's own resources included, from `<room>/<senderId>` with the id and extraParams
+// kept. With save_to_history=1 it is stored first, exactly as a 1:1 message is (messages.ts: date_sent
+// rule, custom parameters, attachments), and the copies carry message_id, date_sent and dialog_id.
+// Chat states and chat markers sent as groupchat are reflected the same way and never stored as
+// messages; a marker also moves the sender's read/delivered state.
+import type { Logger } from '../../../../shared/logger';
+import { cloneElement } from '../../../../shared/stanza';
+import type { MessageRecord } from '../../../store/chatStore';
+import type { Host, StanzaContext } from '../../router';
+import { addStoredIds, isStorable, markerOf, recordMarker, saveStanza } from '../messages';
+import { deliverToEach, roomRecipients } from './fanout';
+import { dialogOfRoom, mayTalkWithoutJoining, occupantJid, type Muc } from './rooms';
+
+export function registerGroupchat(muc: Muc, mucHost: Host, logger: Logger): void {
+  const { router, store, rooms } = muc;
+
+  mucHost.on('message/bare', (ctx: StanzaContext) => {
+    const { session, stanza } = ctx;
+    if (stanza.attrs.type !== 'groupchat') return false;
+    const dialog = dialogOfRoom(muc, ctx.to);
+    if (!dialog) {
+      router.fail(ctx, 'item-not-found', 'No such group or public dialog');
+      return true;
+    }
+    // XEP-0045 §7.4: only occupants speak; an is_join_required=0 dialog counts its occupants as present.
+    if (!rooms.isJoined(dialog.id, session) && !mayTalkWithoutJoining(dialog, session.userId)) {
+      router.fail(ctx, 'not-acceptable', 'Join the room before sending to it');
+      return true;
+    }
+
+    const routed = cloneElement(stanza);
+    routed.attrs.from = occupantJid(muc, dialog.id, session.userId);
+    const marker = markerOf(stanza);
+    if (marker) {
+      recordMarker(router, store, ctx, dialog, marker);
+    } else if (isStorable(stanza)) {
+      let stored: MessageRecord;
+      try {
+        stored = saveStanza(store, stanza, session.userId, { dialogId: dialog.id });
+      } catch (error) {
+        logger.error(error instanceof Error ? error : String(error));
+        router.fail(ctx, 'internal-server-error', 'The message could not be saved');
+        return true;
+      }
+      addStoredIds(routed, stored);
+      router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);
+    }
+
+    const recipients = roomRecipients(muc, dialog);
+    deliverToEach(muc, recipients, routed, `groupchat from ${session.jid}`);
+    router.report(session, stanza, 'routed', `room of dialog ${dialog.id}: ${recipients.length} resource(s)`);
+    return true;
+  });
+}
