@@ -10,13 +10,17 @@ import { trackConnectionContext } from './ui/connectionContext';
 import { ConnectionStatus } from './ui/connectionStatus';
 import { ConversationPanels } from './ui/conversationPanel';
 import { DialogLabels } from './ui/dialogLabels';
+import { registerDialogActions } from './ui/dialogActions';
 import { DialogsTree } from './ui/dialogsTree';
+import { InspectDocuments, registerInspectCommands } from './ui/inspectDocuments';
 import { errorMessage } from './shared/errors';
 import { CONVERSATION_VIEW_TYPE, STANZA_CONSOLE_VIEW_TYPE } from './ui/ids';
 import { CloudSecretStore } from './ui/secrets';
 import { readSettings } from './ui/settings';
 import { StanzaConsole } from './ui/stanzaConsole';
 import { ConnectionStatusBar } from './ui/statusBar';
+import { registerTestMessageCommands } from './ui/testMessageCommands';
+import { SavedTestMessages } from './ui/testMessageStore';
 import type { QuickBloxTestApi } from './ui/testApi';
 
 /** What `deactivate` must finish before the host goes: disposables cannot be awaited. */
@@ -40,17 +44,29 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
     logger,
   });
   const stanzaConsole = new StanzaConsole(service, context.extensionUri, logger);
+  const inspectDocuments = new InspectDocuments(service);
+  const actionDeps = { service, connection, labels, logger };
 
   // Disposed in this order: what listens to the service first, then the service, the server it
   // talks to, and last the log everyone writes to.
   context.subscriptions.push(
     ...registerCommands({ service, connection, conversations, stanzaConsole, labels, logger }),
     ...registerCloudProfileCommands(cloudProfile, () => connection.connect()),
+    ...registerDialogActions(actionDeps),
+    ...registerInspectCommands(actionDeps, inspectDocuments),
+    ...registerTestMessageCommands({
+      ...actionDeps,
+      // One signed-in user today; the pickers already offer a choice when there are several.
+      connections: () => [{ label: service.me?.login ?? 'signed-in user', service }],
+      saved: new SavedTestMessages(context.workspaceState),
+      openConversation: (dialogId) => conversations.open(dialogId),
+    }),
     vscode.window.registerWebviewPanelSerializer(CONVERSATION_VIEW_TYPE, conversations),
     vscode.window.registerWebviewPanelSerializer(STANZA_CONSOLE_VIEW_TYPE, stanzaConsole),
     trackConnectionContext(status),
     new ConnectionStatusBar(service, status),
     stanzaConsole,
+    inspectDocuments,
     conversations,
     dialogsTree,
     labels,

@@ -2,19 +2,35 @@
 // for live messages; a bounded stanza log for the console. Listeners get snapshots (`dialogs`) and
 // appends (`message`, `stanza`), never internal state to mutate.
 import type { Element } from '@xmpp/xml';
-import { DialogTypes, type QBDialog, type QBMessage, type QBUser } from '../shared/models';
+import { userJid } from '../shared/jid';
+import { isCustomParam } from '../shared/messageFields';
+import { DialogTypes, type QBDialog, type QBMessage, type QBMessageList, type QBUser } from '../shared/models';
 import { newObjectId } from '../shared/objectId';
 import { silentLogger, type Logger } from '../shared/logger';
-import type { ConnectionState, StanzaRecord } from '../shared/protocol';
+import type { ConnectionState, ServerDecision, StanzaRecord } from '../shared/protocol';
+import type { WireDecision } from '../shared/serverDecisionWire';
 import { displayName, placeholderName } from '../shared/users';
-import type { ChatServiceApi, ChatServiceEvents, ConnectionTarget, Disposable, Listener } from './contracts';
+import type {
+  ChatServiceApi,
+  ChatServiceEvents,
+  ConnectionTarget,
+  Disposable,
+  Listener,
+  NewDialog,
+  OccupantChanges,
+  SendOptions,
+  SystemNotificationInput,
+} from './contracts';
 import { opponentOf, privateDialogWith, sortDialogs, withDialogRead, withMessage } from './dialogList';
 import { TypedEmitter } from './events';
 import { historyPage, type Cursor } from './history';
 import { messageFromStanza } from './messageFromStanza';
+import { restMessageBody, systemNotificationStanza } from './outgoingMessage';
 import { QuickBloxError } from './quickbloxError';
 import { RestClient } from './restClient';
+import { parseRawStanza } from './rawStanza';
 import { RingBuffer } from './ringBuffer';
+import { followServerDecisions, offersServerDecisions } from './serverDecisions';
 import { SequenceCounter } from './stanzaRecord';
 import { XmppSession } from './xmppSession';
 import { errorMessage } from '../shared/errors';
@@ -29,6 +45,7 @@ export interface ChatServiceOptions {
 
 /** What one `connect` builds before it knows the user; closed as a unit. */
 interface ConnectionParts {
+  target: ConnectionTarget;
   rest: RestClient;
   xmpp: XmppSession | undefined;
   subscriptions: Disposable[];
@@ -47,6 +64,9 @@ export class ChatService implements ChatServiceApi {
   private readonly events: TypedEmitter<ChatServiceEvents>;
   private readonly log: Logger;
   private readonly ring: RingBuffer<StanzaRecord>;
+  private readonly decisionRing: RingBuffer<ServerDecision>;
+  private decisionSeq = 0;
+  private decisionsLive = false;
   private readonly sequence = new SequenceCounter();
   private readonly names = new Map<number, string>();
   private readonly seenIds = new Set<string>();
@@ -60,6 +80,7 @@ export class ChatService implements ChatServiceApi {
   constructor(options: ChatServiceOptions = {}) {
     this.log = options.logger ?? silentLogger;
     this.ring = new RingBuffer(options.stanzaLimit ?? 5000);
+    this.decisionRing = new RingBuffer(options.stanzaLimit ?? 5000);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.events = new TypedEmitter((error, event) => this.log.error(`chat service ${String(event)} listener failed: ${String(error)}`));
   }
@@ -84,8 +105,19 @@ export class ChatService implements ChatServiceApi {
     await this.disconnect();
     const generation = this.generation;
     this.setState('connecting');
-    const parts: ConnectionParts = { rest: new RestClient({ ...target, timeoutMs: this.timeoutMs }), xmpp: undefined, subscriptions: [] };
+    const parts: ConnectionParts = { target, rest: new RestClient({ ...target, timeoutMs: this.timeoutMs }), xmpp: undefined, subscriptions: [] };
     try {
+      if (offersServerDecisions(target.apiEndpoint)) {
+        // First thing, so the stream is up before the XMPP session's first stanza.
+        parts.subscriptions.push(
+          followServerDecisions({
+            restUrl: target.apiEndpoint,
+            onDecision: (decision) => this.onDecision(decision),
+            onLive: (live) => this.setDecisionsLive(live),
+            logger: this.log,
+          }),
+        );
+      }
       const me = await this.authenticate(parts.rest, target);
       this.abandonIfStale(generation);
       this.connection = Object.assign(parts, { me });
@@ -148,14 +180,22 @@ export class ChatService implements ChatServiceApi {
     return this.dialogList;
   }
 
-  async loadMessages(dialogId: string, options: { limit?: number; before?: Cursor } = {}): Promise<QBMessage[]> {
+  async loadMessages(dialogId: string, options: { limit?: number; before?: Cursor; markAsRead?: boolean } = {}): Promise<QBMessage[]> {
+    const markAsRead = options.markAsRead ?? true;
     const { rest } = this.requireConnection();
     const generation = this.generation;
     const limit = options.limit ?? DEFAULT_PAGE;
     const messages = await historyPage(
       async ({ limit, skip, dateSentAtMost }) => {
         const date_sent = dateSentAtMost === undefined ? undefined : { lte: dateSentAtMost };
-        const page = await rest.listMessages({ chat_dialog_id: dialogId, limit, skip, sort_desc: 'date_sent', date_sent });
+        const page = await rest.listMessages({
+          chat_dialog_id: dialogId,
+          limit,
+          skip,
+          sort_desc: 'date_sent',
+          date_sent,
+          mark_as_read: markAsRead ? undefined : 0,
+        });
         return page.items;
       },
       limit,
@@ -163,7 +203,7 @@ export class ChatService implements ChatServiceApi {
     );
     // Listing marks the listed messages read for us on the server, and the newest page is where the
     // unread ones are; a backlog longer than the page stays unread there until markRead.
-    if (!options.before && generation === this.generation) this.zeroUnread(dialogId);
+    if (markAsRead && !options.before && generation === this.generation) this.zeroUnread(dialogId);
     return messages;
   }
 
@@ -174,12 +214,17 @@ export class ChatService implements ChatServiceApi {
     if (generation === this.generation) this.zeroUnread(dialogId);
   }
 
-  async sendMessage(dialogId: string, text: string): Promise<QBMessage> {
+  async sendMessage(dialogId: string, text: string, options: SendOptions = {}): Promise<QBMessage> {
     const { rest, xmpp, me } = this.requireConnection();
+    const customParams = options.customParams ?? {};
+    const reserved = Object.keys(customParams).filter((key) => !isCustomParam(key));
+    if (reserved.length > 0) throw new Error(`${reserved.join(', ')} belong to the QuickBlox protocol; rename these custom parameters`);
     const dialog = this.dialogList.find((d) => d._id === dialogId) ?? (await rest.getDialog(dialogId));
     if (!dialog) throw new Error(`dialog ${dialogId} not found; refresh the dialog list`);
+    const markable = options.markable ?? true;
+    const saveToHistory = options.saveToHistory ?? true;
     let message: QBMessage | undefined;
-    if (dialog.type === DialogTypes.private) {
+    if (dialog.type === DialogTypes.private && !options.viaRest) {
       const opponent = opponentOf(dialog, me.id);
       if (opponent === undefined) throw new Error(`private dialog ${dialogId} has no opponent`);
       if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
@@ -189,19 +234,83 @@ export class ChatService implements ChatServiceApi {
       const sent = await xmpp.sendChat(opponent, {
         id: newObjectId(now),
         body: text,
-        extraParams: { save_to_history: 1, dialog_id: dialogId, date_sent: Math.floor(now / 1000) },
+        markable,
+        extraParams: { save_to_history: saveToHistory ? 1 : 0, dialog_id: dialogId, date_sent: Math.floor(now / 1000), ...customParams },
+        attachments: options.attachments,
       });
       message = messageFromStanza(sent, { myUserId: me.id });
     } else {
+      // REST create always stores; there is no save_to_history=0 to ask for.
+      if (!saveToHistory) throw new Error('a message that is not saved to the history can only be sent over XMPP to a private dialog');
       // Group dialogs need MUC (join the room, then `groupchat`), which the local server does not
       // have yet. REST create stores the message, so occupants see it in the history and the dialog
       // list; send_to_chat=1 asks for live delivery over XMPP, which the cloud does but the local
       // server does not yet (it comes with MUC). Switch to XMPP groupchat once MUC exists.
-      message = await rest.createMessage({ chat_dialog_id: dialogId, message: text, send_to_chat: 1 });
+      const body = restMessageBody({ dialogId, text, markable, sendToChat: true, customParams, attachments: options.attachments });
+      message = await rest.createMessage(body);
     }
     if (!message) throw new Error('the sent stanza could not be read back as a message');
     this.acceptMessage(message);
     return message;
+  }
+
+  async sendSystemNotification(userId: number, notification: SystemNotificationInput): Promise<string> {
+    const { xmpp, target } = this.requireConnection();
+    if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
+    const id = newObjectId();
+    const to = userJid(userId, target.appId, target.chatDomain);
+    await xmpp.send(systemNotificationStanza({ to, id, body: notification.body, extraParams: notification.customParams }));
+    return id;
+  }
+
+  async createDialog(dialog: NewDialog): Promise<QBDialog> {
+    const { rest } = this.requireConnection();
+    const generation = this.generation;
+    const created = await rest.createDialog(dialog);
+    if (generation === this.generation) this.upsertDialog(created);
+    return created;
+  }
+
+  async createPrivateDialog(userId: number): Promise<QBDialog> {
+    return privateDialogWith(this.dialogList, userId) ?? this.createDialog({ type: DialogTypes.private, occupantIds: [userId] });
+  }
+
+  async updateOccupants(dialogId: string, changes: OccupantChanges): Promise<QBDialog> {
+    const { rest, me } = this.requireConnection();
+    const generation = this.generation;
+    const updated = await rest.updateOccupants(dialogId, changes);
+    if (generation === this.generation) {
+      if (updated.occupants_ids.includes(me.id)) this.upsertDialog(updated);
+      else this.dropDialog(dialogId);
+    }
+    return updated;
+  }
+
+  async deleteDialog(dialogId: string, options: { forEveryone: boolean }): Promise<void> {
+    const { rest } = this.requireConnection();
+    const generation = this.generation;
+    await rest.deleteDialog(dialogId, options.forEveryone);
+    if (generation === this.generation) this.dropDialog(dialogId);
+  }
+
+  async listUsers(): Promise<QBUser[]> {
+    const users = await this.requireConnection().rest.listUsers();
+    for (const user of users) this.names.set(user.id, displayName(user));
+    return users;
+  }
+
+  async messageJson(dialogId: string, messageId: string): Promise<string> {
+    const text = await this.requireConnection().rest.messageListText(dialogId, messageId);
+    const message = parseJsonText<QBMessageList>(text, 'message list').items?.find((m) => m._id === messageId);
+    if (!message) {
+      throw new Error(`the server has no message ${messageId} in dialog ${dialogId}: it was deleted, or sent with save_to_history=0`);
+    }
+    return JSON.stringify(message, null, 2);
+  }
+
+  async dialogJson(dialogId: string): Promise<string> {
+    const text = await this.requireConnection().rest.dialogText(dialogId);
+    return JSON.stringify(parseJsonText<QBDialog>(text, 'dialog'), null, 2);
   }
 
   async userNames(ids: number[]): Promise<Record<number, string>> {
@@ -224,14 +333,38 @@ export class ChatService implements ChatServiceApi {
     return this.ring.toArray();
   }
 
+  decisions(): ServerDecision[] {
+    return this.decisionRing.toArray();
+  }
+
+  get decisionStreamLive(): boolean {
+    return this.decisionsLive;
+  }
+
+  connections(): string[] {
+    const xmpp = this.connection?.xmpp;
+    return xmpp ? [xmpp.connection] : [];
+  }
+
+  async sendRawStanza(xml: string, connection?: string): Promise<void> {
+    const { xmpp } = this.requireConnection();
+    if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
+    if (connection !== undefined && connection !== xmpp.connection) {
+      throw new Error(`${connection} is not signed in here; stanzas can go out as ${xmpp.connection}`);
+    }
+    await xmpp.send(parseRawStanza(xml));
+  }
+
   clearStanzas(): void {
     this.ring.clear();
+    this.decisionRing.clear();
   }
 
   async dispose(): Promise<void> {
     await this.disconnect();
     this.events.clear();
     this.ring.clear();
+    this.decisionRing.clear();
   }
 
   private async authenticate(rest: RestClient, target: ConnectionTarget): Promise<QBUser> {
@@ -270,6 +403,18 @@ export class ChatService implements ChatServiceApi {
       // Messages that arrived while we were away are only in the history: refresh the last messages.
       this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs after reconnect: ${String(error)}`));
     }
+  }
+
+  private onDecision(wire: WireDecision): void {
+    const decision: ServerDecision = { seq: ++this.decisionSeq, ...wire };
+    this.decisionRing.push(decision);
+    this.events.emit('decision', decision);
+  }
+
+  private setDecisionsLive(live: boolean): void {
+    if (live === this.decisionsLive) return;
+    this.decisionsLive = live;
+    this.events.emit('decisionStream', live);
   }
 
   private onStanza(record: StanzaRecord): void {
@@ -317,6 +462,14 @@ export class ChatService implements ChatServiceApi {
     if (next) this.publishDialogs(next);
   }
 
+  private upsertDialog(dialog: QBDialog): void {
+    this.publishDialogs([dialog, ...this.dialogList.filter((d) => d._id !== dialog._id)]);
+  }
+
+  private dropDialog(dialogId: string): void {
+    if (this.dialogList.some((d) => d._id === dialogId)) this.publishDialogs(this.dialogList.filter((d) => d._id !== dialogId));
+  }
+
   private publishDialogs(dialogs: readonly QBDialog[]): void {
     this.dialogList = sortDialogs(dialogs);
     this.events.emit('dialogs', [...this.dialogList]);
@@ -335,6 +488,16 @@ export class ChatService implements ChatServiceApi {
     if (state === this.currentState && detail === undefined) return;
     this.currentState = state;
     this.events.emit('state', state, detail);
+  }
+}
+
+/** The server's JSON text, read for a message that says what was expected when it is not JSON. */
+function parseJsonText<T>(text: string, what: string): T {
+  try {
+    // The server's JSON is trusted to match the QuickBlox model it claims (as in RestClient.call).
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`the server answered a ${what} that is not JSON: ${text.slice(0, 200)}`);
   }
 }
 

@@ -1,7 +1,29 @@
 // What the extension host's chat service offers its listeners (tree, panels, console, commands).
 // No `vscode` import: this is tested in plain Node. The UI only listens and calls these methods.
-import type { QBDialog, QBMessage, QBUser } from '../shared/models';
-import type { ConnectionState, StanzaRecord } from '../shared/protocol';
+import type { QBAttachment, QBDialog, QBMessage, QBUser } from '../shared/models';
+import type { ConnectionState, ServerDecision, StanzaRecord } from '../shared/protocol';
+import type { NewDialog, OccupantChanges } from './restClient';
+
+export type { NewDialog, OccupantChanges };
+
+/** How `sendMessage` sends; every field is optional and the defaults are the conversation panel's. */
+export interface SendOptions {
+  /** The app's own parameters: `<extraParams>` children over XMPP, top-level keys over REST. */
+  customParams?: Record<string, string>;
+  attachments?: QBAttachment[];
+  /** Ask the recipient for delivered/read markers. Default true. */
+  markable?: boolean;
+  /** false: `save_to_history=0`, delivered but never stored (XMPP only). Default true. */
+  saveToHistory?: boolean;
+  /** `POST /chat/Message.json` with send_to_chat=1 instead of an XMPP stanza. Default false. */
+  viaRest?: boolean;
+}
+
+/** A `headline` SystemNotifications message (spec §7.8): not stored, not a chat message. */
+export interface SystemNotificationInput {
+  body?: string;
+  customParams?: Record<string, string>;
+}
 
 /** Everything needed to reach one QuickBlox application (cloud or local) as one user. */
 export interface ConnectionTarget {
@@ -28,6 +50,10 @@ export interface ChatServiceEvents {
   message: [message: QBMessage];
   /** Every stanza sent or received, in order. */
   stanza: [record: StanzaRecord];
+  /** What the local server decided for a stanza (any user's), while its decision stream is followed. */
+  decision: [decision: ServerDecision];
+  /** Whether the local server's decisions are being followed (only servers on this machine offer them). */
+  decisionStream: [live: boolean];
 }
 
 export type Listener<A extends unknown[]> = (...args: A) => void;
@@ -49,18 +75,51 @@ export interface ChatServiceApi {
    * A page of history, oldest first; `before` pages backwards from a message. The server marks
    * listed messages read, so loading the newest page (no `before`) zeroes the dialog's unread count.
    */
-  loadMessages(dialogId: string, options?: { limit?: number; before?: { dateSent: number; id: string } }): Promise<QBMessage[]>;
+  loadMessages(
+    dialogId: string,
+    options?: { limit?: number; before?: { dateSent: number; id: string }; /** Default true. */ markAsRead?: boolean },
+  ): Promise<QBMessage[]>;
   /**
    * Marks all of the dialog's messages read for us on the server (`PUT /chat/Message.json`), then
    * zeroes its local unread count, with a `dialogs` snapshot when that changes it.
    */
   markRead(dialogId: string): Promise<void>;
-  /** Sends over XMPP with save_to_history=1; resolves with the message as the panel shows it. */
-  sendMessage(dialogId: string, text: string): Promise<QBMessage>;
+  /**
+   * Sends over XMPP (private dialogs) with save_to_history=1, or over REST with send_to_chat=1
+   * (group dialogs, or `viaRest`); resolves with the message as the panel shows it.
+   */
+  sendMessage(dialogId: string, text: string, options?: SendOptions): Promise<QBMessage>;
+  /** Sends a system notification to one user over XMPP; resolves with its stanza id. */
+  sendSystemNotification(userId: number, notification: SystemNotificationInput): Promise<string>;
+  /** Creates a dialog and adds it to the list. */
+  createDialog(dialog: NewDialog): Promise<QBDialog>;
+  /** Our private dialog with this user: the listed one, else created (the server returns an existing one). */
+  createPrivateDialog(userId: number): Promise<QBDialog>;
+  /** Adds or removes occupants; removing ourselves leaves the dialog, which then drops out of the list. */
+  updateOccupants(dialogId: string, changes: OccupantChanges): Promise<QBDialog>;
+  /** Deletes for us, or for everyone (owner only), and drops it from the list. */
+  deleteDialog(dialogId: string, options: { forEveryone: boolean }): Promise<void>;
+  /** The application's users (the first 100), for pickers. */
+  listUsers(): Promise<QBUser[]>;
+  /** The message's REST JSON as the server returns it (pretty-printed), read without marking it read. */
+  messageJson(dialogId: string, messageId: string): Promise<string>;
+  /** The dialog's REST JSON as the server returns it (pretty-printed). */
+  dialogJson(dialogId: string): Promise<string>;
   /** Display names for user ids (cached). */
   userNames(ids: number[]): Promise<Record<number, string>>;
   /** Stanzas captured so far (a bounded ring buffer, oldest first). */
   stanzas(): StanzaRecord[];
+  /** The local server's decisions received so far (a bounded ring buffer, oldest first); see `decisionStream`. */
+  decisions(): ServerDecision[];
+  readonly decisionStreamLive: boolean;
+  /** Empties both buffers. */
   clearStanzas(): void;
+  /** Bare JIDs of the live XMPP connections: the `connection` of their stanza records. */
+  connections(): string[];
+  /**
+   * Sends raw XML as typed in the stanza console: one well-formed message, presence or iq, else a
+   * RawStanzaError saying what is wrong. `connection` (a bare JID from `connections()`) picks the sender.
+   */
+  sendRawStanza(xml: string, connection?: string): Promise<void>;
   dispose(): Promise<void>;
 }

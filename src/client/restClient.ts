@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { Agent } from 'undici';
 import { loadUndici } from './undici';
-import type { QBDialog, QBDialogList, QBMessage, QBMessageList, QBSession, QBUser } from '../shared/models';
+import type { DialogType, QBDialog, QBDialogList, QBMessage, QBMessageList, QBSession, QBUser } from '../shared/models';
 import { signSessionParams } from '../shared/signature';
 import { encodeQuery, restUrl, type QueryParams } from './query';
 import { QuickBloxError, adviceFor, describeErrors, isErrorBody } from './quickbloxError';
@@ -43,6 +43,29 @@ export interface MessageListQuery {
   sort_asc?: string;
   /** Operators on the unix-seconds send time, e.g. `{ lte: 1700000000 }` → `date_sent[lte]=1700000000`. */
   date_sent?: Partial<Record<'lt' | 'lte' | 'gt' | 'gte', number>>;
+  /** 0: list without marking the listed messages read for us (the server's default is 1). */
+  mark_as_read?: 0 | 1;
+}
+
+/** `POST /chat/Dialog.json`. */
+export interface NewDialog {
+  type: DialogType;
+  /** Required for group and public dialogs; ignored for private ones. */
+  name?: string;
+  /** Everyone but us (the creator is always an occupant); exactly the opponent for a private dialog. */
+  occupantIds: number[];
+}
+
+/** `PUT /chat/Dialog/{id}.json` occupant changes. */
+export interface OccupantChanges {
+  add?: number[];
+  remove?: number[];
+}
+
+/** What `DELETE /chat/Dialog/{id}.json` with force=1 answers (without force the body is text). */
+interface DeletionReport {
+  WrongPermissions?: { ids?: string[] };
+  NotFound?: { ids?: string[] };
 }
 
 /** `POST /chat/Message.json`; extra keys are custom parameters. */
@@ -63,7 +86,7 @@ const SUCCESS = new Set([200, 201, 202]); // the SDK treats anything else as an 
 const USERS_PER_PAGE = 100;
 
 type Body = { form: QueryParams } | { json: unknown };
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** A successful response: its body as text and, when it is JSON, parsed. */
 interface Answer {
@@ -147,6 +170,58 @@ export class RestClient {
 
   createMessage(message: NewRestMessage): Promise<QBMessage> {
     return this.call<QBMessage>('POST', 'chat/Message', { json: message });
+  }
+
+  /**
+   * The body of `GET /chat/Message.json?chat_dialog_id=…&_id=…&mark_as_read=0` exactly as the server
+   * sent it: one message, looked at without marking it read.
+   */
+  async messageListText(dialogId: string, messageId: string): Promise<string> {
+    const query = { chat_dialog_id: dialogId, _id: messageId, mark_as_read: 0 };
+    return (await this.send('GET', 'chat/Message', undefined, query)).text;
+  }
+
+  /** The body of `GET /chat/Dialog/{id}.json` exactly as the server sent it. */
+  async dialogText(dialogId: string): Promise<string> {
+    return (await this.send('GET', `chat/Dialog/${encodeURIComponent(dialogId)}`)).text;
+  }
+
+  /** A form body as the SDK's `dialog.create` sends it: occupants pre-joined with ", " (spec §4.2). */
+  createDialog(dialog: NewDialog): Promise<QBDialog> {
+    const form: QueryParams = { type: dialog.type, occupants_ids: dialog.occupantIds.join(', '), name: dialog.name };
+    return this.call<QBDialog>('POST', 'chat/Dialog', { form });
+  }
+
+  /** `push_all` / `pull_all` of occupant ids, JSON as the SDK's `dialog.update` sends it. */
+  updateOccupants(dialogId: string, changes: OccupantChanges): Promise<QBDialog> {
+    const json = {
+      ...(changes.add?.length && { push_all: { occupants_ids: changes.add } }),
+      ...(changes.remove?.length && { pull_all: { occupants_ids: changes.remove } }),
+    };
+    return this.call<QBDialog>('PUT', `chat/Dialog/${encodeURIComponent(dialogId)}`, { json });
+  }
+
+  /**
+   * Without `forEveryone` the dialog goes for us only; with it (force=1, in the form body as the SDK
+   * sends DELETE parameters) for everyone, which only its owner may: the server then reports the id
+   * under WrongPermissions with a success status, so that is turned into an error here.
+   */
+  async deleteDialog(dialogId: string, forEveryone: boolean): Promise<void> {
+    const path = `chat/Dialog/${encodeURIComponent(dialogId)}`;
+    const answer = await this.send('DELETE', path, forEveryone ? { form: { force: 1 } } : undefined);
+    const report = (answer.parsed ?? {}) as DeletionReport;
+    if (report.WrongPermissions?.ids?.includes(dialogId)) {
+      throw new QuickBloxError(403, answer.described, undefined, `${answer.described}: only the dialog's owner can delete it for everyone; delete it for yourself instead`);
+    }
+    if (report.NotFound?.ids?.includes(dialogId)) {
+      throw new QuickBloxError(404, answer.described, undefined, `${answer.described}: the server does not know dialog ${dialogId}; refresh the dialog list`);
+    }
+  }
+
+  /** One page of the application's users (`GET /users.json`), for pickers. */
+  async listUsers(page = 1, perPage = USERS_PER_PAGE): Promise<QBUser[]> {
+    const list = await this.call<UserListResponse>('GET', 'users', undefined, { page, per_page: perPage });
+    return list.items.map((item) => item.user);
   }
 
   /**

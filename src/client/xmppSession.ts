@@ -8,11 +8,12 @@
 // is re-serialized (attribute quoting may differ from the wire; the stream header is not shown).
 import { client, type Client, type CredentialsHandler } from '@xmpp/client';
 import { xml, type Element } from '@xmpp/xml';
+import { chatStanza } from './outgoingMessage';
 import type { QBAttachment } from '../shared/models';
 import { userJid } from '../shared/jid';
 import type { Logger } from '../shared/logger';
 import type { ConnectionState, StanzaRecord } from '../shared/protocol';
-import { NS, extraParamsElement } from '../shared/stanza';
+import { NS } from '../shared/stanza';
 import type { Disposable, Listener } from './contracts';
 import { TypedEmitter } from './events';
 import { SequenceCounter, stanzaRecord } from './stanzaRecord';
@@ -52,6 +53,8 @@ export interface OutgoingChat {
   body: string;
   extraParams: Record<string, string | number>;
   attachments?: QBAttachment[];
+  /** Ask for delivered/read markers; default true, as the conversation panel sends. */
+  markable?: boolean;
 }
 
 const FIRST_RECONNECT_DELAY_MS = 1000;
@@ -115,17 +118,16 @@ export class XmppSession {
 
   /** Sends a `type="chat"` message to a user's bare JID, shaped like the SDK's (spec §7.5). */
   async sendChat(toUserId: number, chat: OutgoingChat): Promise<Element> {
-    if (this.currentState !== 'online') throw new Error(`chat is ${this.currentState}; reconnect before sending`);
     const { appId, domain } = this.options;
-    const message = xml(
-      'message',
-      { to: userJid(toUserId, appId, domain), type: 'chat', id: chat.id },
-      xml('body', {}, chat.body),
-      xml('markable', { xmlns: NS.markers }),
-      extraParamsElement(chat.extraParams, chat.attachments),
-    );
-    await this.xmpp.send(message);
+    const message = chatStanza({ ...chat, to: userJid(toUserId, appId, domain), markable: chat.markable ?? true });
+    await this.send(message);
     return message;
+  }
+
+  /** Sends any stanza on the session (recorded like every other); refused unless online. */
+  async send(stanza: Element): Promise<void> {
+    if (this.currentState !== 'online') throw new Error(`chat is ${this.currentState}; reconnect before sending`);
+    await this.xmpp.send(stanza);
   }
 
   /** Closes the stream for good (no reconnect); listeners stay until their Disposables go. */

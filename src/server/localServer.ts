@@ -10,6 +10,7 @@ import { accessPolicy } from './access';
 import { deliveryRelay } from './delivery';
 import { seedDemo } from './demo';
 import { createRestHandler } from './rest';
+import { localStanzasEndpoint } from './rest/localStanzas';
 import { SESSION_TTL_MS, type ChatStore } from './store/chatStore';
 import { openSqliteChatStore } from './store/sqliteChatStore';
 import { loadTls, type TlsOption } from './tls';
@@ -88,7 +89,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       access,
       delivery,
     });
-    httpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
+    // The stanza decision stream answers its own path; every other request goes to the REST routes.
+    const stanzas = localStanzasEndpoint({ access, logger });
+    const listener: typeof handler = (req, res) => {
+      if (!stanzas.serve(req, res)) handler(req, res);
+    };
+    httpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
     const httpPort = await listen(httpServer, host, options.httpPort ?? LOCAL_DEFAULTS.httpPort);
     xmpp = await startXmppServer({
       store,
@@ -102,6 +108,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       limits: options.xmppLimits,
     });
     delivery.connect(xmpp.delivery);
+    stanzas.connect(xmpp);
     const hostInUrl = host.includes(':') ? `[${host}]` : host;
     info = {
       rest: `${tls ? 'https' : 'http'}://${hostInUrl}:${httpPort}/`,

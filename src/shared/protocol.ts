@@ -87,13 +87,83 @@ export interface StanzaRecord {
   xml: string;
 }
 
+/** What the local server's router did with a stanza (src/server/xmpp/router.ts). */
+export type ServerDecisionKind = 'routed' | 'stored' | 'queued' | 'rejected' | 'dropped-offline' | 'handled';
+
+/** One decision of the local server, as the client received it from `GET /_local/stanzas`. */
+export interface ServerDecision {
+  /** The client's own numbering, in arrival order. */
+  seq: number;
+  /** unix ms, the server's clock */
+  time: number;
+  /** Seen from the server: `in` = a client sent it, `out` = the server delivered it to a client. */
+  direction: 'in' | 'out';
+  /** Full JID of that client. */
+  session: string;
+  /** The stanza as the server saw it (`from` stamped). */
+  stanza: string;
+  decision: ServerDecisionKind;
+  /** Why, e.g. the error condition of a rejection. */
+  detail?: string;
+}
+
+/** A direction filter value: the two of a connection, plus the server lane (decisions no stanza of ours matched). */
+export type ConsoleLane = 'in' | 'out' | 'server';
+
+/** The console's filters; the host applies the same ones to an export. Empty strings match everything. */
+export interface ConsoleFilter {
+  lanes: ConsoleLane[];
+  kinds: StanzaKind[];
+  connection: string;
+  /** Substring of the stanza's `from` or `to`, case-insensitive. */
+  jid: string;
+}
+
+/** A dialog the send templates can address. */
+export interface ConsoleDialog {
+  id: string;
+  name: string;
+  type: 'private' | 'group' | 'public';
+  /** The JID a stanza for this dialog goes to: the opponent for private dialogs, the room otherwise. */
+  to: string;
+  lastMessageId?: string;
+}
+
+/** What the console needs besides the log: who is signed in and where stanzas can go. */
+export interface ConsoleContext {
+  /** Bare JIDs of the live XMPP connections (the `connection` of their records). */
+  connections: string[];
+  dialogs: ConsoleDialog[];
+  /** Whether the local server's decisions are streamed to this window. */
+  decisions: boolean;
+  /** How many entries the console keeps, like the service's ring buffer. */
+  limit: number;
+}
+
+export interface ConsoleSnapshot {
+  stanzas: StanzaRecord[];
+  decisions: ServerDecision[];
+  context: ConsoleContext;
+}
+
 export interface ConsoleNotifications {
-  snapshot: { stanzas: StanzaRecord[] };
+  snapshot: ConsoleSnapshot;
   stanzas: { stanzas: StanzaRecord[] };
+  decisions: { decisions: ServerDecision[] };
+  context: ConsoleContext;
   [method: string]: unknown;
 }
 
+export type ExportFormat = 'xml' | 'jsonl';
+
+export type RawXmlCheck = { ok: true; summary: string } | { ok: false; error: string };
+
 export interface ConsoleRequests {
   clear: { params: Record<string, never>; result: null };
+  /** Checks raw XML the way `send` would, without sending it. */
+  validate: { params: { xml: string }; result: RawXmlCheck };
+  send: { params: { xml: string; connection?: string }; result: null };
+  /** Asks where to save, then writes what the filter shows; null when the user cancelled. */
+  export: { params: { format: ExportFormat; filter: ConsoleFilter }; result: { path: string; count: number } | null };
   [method: string]: RequestShape;
 }

@@ -4,6 +4,7 @@
 import { xml, type Element } from '@xmpp/xml';
 import type { QBAttachment } from './models';
 import type { StanzaKind } from './protocol';
+import { kindOf } from './stanzaText';
 
 export const NS = {
   client: 'jabber:client',
@@ -84,7 +85,5 @@ export function cloneElement(element: Element): Element {
 }
 
 export function stanzaKind(element: Element): StanzaKind {
-  if (element.name === 'message' || element.name === 'presence' || element.name === 'iq') return element.name;
-  if (element.attrs.xmlns === NS.sm) return 'sm';
-  return 'other';
+  return kindOf(element.name, element.attrs.xmlns);
 }

@@ -22,15 +22,22 @@ export class DialogLabels implements vscode.Disposable {
     return dialog.name || 'Unnamed dialog';
   }
 
+  /** A user's name as looked up so far (the placeholder until then). */
+  userName(userId: number): string {
+    return this.names.get(userId) ?? placeholderName(userId);
+  }
+
   /** Looks up the names still missing for these dialogs; true when a label may have changed. */
-  async resolve(dialogs: readonly QBDialog[]): Promise<boolean> {
-    const missing = new Set<number>();
-    for (const dialog of dialogs) {
-      const other = this.otherOccupant(dialog);
-      if (other !== undefined && !this.names.has(other)) missing.add(other);
-    }
-    if (missing.size === 0) return false;
-    const found = await this.service.userNames([...missing]);
+  resolve(dialogs: readonly QBDialog[]): Promise<boolean> {
+    const others = dialogs.map((dialog) => this.otherOccupant(dialog)).filter((id): id is number => id !== undefined);
+    return this.resolveUsers(others);
+  }
+
+  /** Looks up the names still missing for these users; true when one was learnt. */
+  async resolveUsers(userIds: readonly number[]): Promise<boolean> {
+    const missing = [...new Set(userIds)].filter((id) => !this.names.has(id));
+    if (missing.length === 0) return false;
+    const found = await this.service.userNames(missing);
     let changed = false;
     for (const [id, name] of Object.entries(found)) {
       // The service answers an id it could not look up (e.g. a failed request) with the placeholder;

@@ -8,7 +8,18 @@ export const Commands = {
   markDialogRead: 'quickblox.markDialogRead',
   showStanzaConsole: 'quickblox.showStanzaConsole',
   inspectMessageJson: 'quickblox.inspectMessageJson',
+  inspectDialogJson: 'quickblox.inspectDialogJson',
+  refreshInspectedDocument: 'quickblox.refreshInspectedDocument',
   sendTestMessage: 'quickblox.sendTestMessage',
+  sendSavedTestMessage: 'quickblox.sendSavedTestMessage',
+  deleteSavedTestMessage: 'quickblox.deleteSavedTestMessage',
+  createDialog: 'quickblox.createDialog',
+  copyDialogId: 'quickblox.copyDialogId',
+  addOccupants: 'quickblox.addOccupants',
+  removeOccupants: 'quickblox.removeOccupants',
+  leaveDialog: 'quickblox.leaveDialog',
+  deleteDialogForMe: 'quickblox.deleteDialogForMe',
+  deleteDialogForEveryone: 'quickblox.deleteDialogForEveryone',
   startLocalServer: 'quickblox.startLocalServer',
   stopLocalServer: 'quickblox.stopLocalServer',
   showLog: 'quickblox.showLog',
@@ -19,7 +30,22 @@ export const Commands = {
 export const DIALOGS_VIEW_ID = 'quickblox.dialogs';
 export const CONVERSATION_VIEW_TYPE = 'quickblox.conversation';
 export const STANZA_CONSOLE_VIEW_TYPE = 'quickblox.stanzaConsole';
-/** Matched by `viewItem == dialog` in the `view/item/context` menus. */
-export const DIALOG_CONTEXT_VALUE = 'dialog';
+/**
+ * Tree item contextValues, matched by the `view/item/context` when clauses: a dialog is
+ * `dialog.<private|group|public>`, with `.owner` appended when we own it (only the owner deletes for
+ * everyone or removes others); an occupant is `occupant`, or `occupant.removable` when we may remove it.
+ */
+export const ContextValues = {
+  dialogGroupNode: 'dialogType',
+  dialogPrefix: 'dialog',
+  ownerSuffix: 'owner',
+  occupant: 'occupant',
+  removableOccupant: 'occupant.removable',
+} as const;
+/** Read-only virtual documents of "Inspect … JSON": the REST JSON, and the stanza beside it. */
+export const INSPECT_JSON_SCHEME = 'quickblox-json';
+export const INSPECT_STANZA_SCHEME = 'quickblox-stanza';
+/** workspaceState key of the saved test messages. */
+export const SAVED_TEST_MESSAGES_KEY = 'quickblox.savedTestMessages';
 /** Set from the connection state; read by the `when` clauses of views, menus and the welcome view. */
 export const CONNECTION_STATE_CONTEXT_KEY = 'quickblox.connectionState';

@@ -1,12 +1,20 @@
-// The stanza console: one panel showing every XMPP stanza the service sent or received. The page
-// gets the service's ring buffer as a snapshot, then live batches (coalesced per 50 ms, so a
-// flood costs a few postMessage calls), and can ask to clear the buffer.
+// The stanza console: one panel showing every XMPP stanza the service sent or received, with what the
+// local server decided about each. The page gets the service's ring buffers as a snapshot, then live
+// batches (coalesced per 50 ms, so a flood costs a few postMessage calls). It can ask to clear the
+// buffers, check and send raw XML (checked here, with the XML parser the connection uses) and export
+// what its filters show to a file.
 import * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
+import { parseRawStanza } from '../client/rawStanza';
+import { joinEntries, matchesFilter } from '../shared/consoleEntries';
+import { errorMessage } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { ConsoleNotifications, ConsoleRequests, StanzaRecord } from '../shared/protocol';
+import type { ConsoleFilter, ConsoleNotifications, ConsoleRequests, ExportFormat, RawXmlCheck, ServerDecision, StanzaRecord } from '../shared/protocol';
 import { Batcher } from './batcher';
+import { consoleContext } from './consoleContext';
+import { exportFileName, exportText } from './consoleExport';
 import { STANZA_CONSOLE_VIEW_TYPE } from './ids';
+import { readSettings } from './settings';
 import { PanelChannel, type PanelPage } from './webviewHost';
 
 const PAGE: PanelPage = { script: 'dist/webview/console.js', style: 'media/console.css' };
@@ -47,32 +55,48 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
 
   private attach(panel: vscode.WebviewPanel): void {
     panel.iconPath = new vscode.ThemeIcon('debug-console');
-    const batcher = new Batcher<StanzaRecord>(COALESCE_MS, (stanzas) => channel.notify('stanzas', { stanzas }));
+    const { service } = this;
+    const context = () => consoleContext(service, readSettings().stanzaBufferSize);
+    const stanzas = new Batcher<StanzaRecord>(COALESCE_MS, (batch) => channel.notify('stanzas', { stanzas: batch }));
+    const decisions = new Batcher<ServerDecision>(COALESCE_MS, (batch) => channel.notify('decisions', { decisions: batch }));
     const channel = new PanelChannel<ConsoleNotifications, ConsoleRequests>(
       panel,
       this.extensionUri,
       PAGE,
       {
         snapshot: async () => {
-          // What is pending is already in the buffer, so in this snapshot: sent again it would repeat.
-          batcher.clear();
-          return { stanzas: this.service.stanzas() };
+          // What is pending is already in the buffers, so in this snapshot: sent again it would repeat.
+          stanzas.clear();
+          decisions.clear();
+          return { stanzas: service.stanzas(), decisions: service.decisions(), context: context() };
         },
         requests: {
           clear: async () => {
-            this.service.clearStanzas();
+            service.clearStanzas();
             // The snapshot is the truth the page renders, whatever it does with the reply.
             channel.resync();
             return null;
           },
+          validate: async ({ xml }) => checkRawXml(xml),
+          send: async ({ xml, connection }) => {
+            await service.sendRawStanza(xml, connection);
+            return null;
+          },
+          export: async ({ format, filter }) => this.exportEntries(format, filter),
         },
       },
       this.logger,
     );
+    const postContext = () => channel.post('context', context());
     const subscriptions = [
       channel,
-      batcher,
-      this.service.on('stanza', (record) => batcher.push(record)),
+      stanzas,
+      decisions,
+      service.on('stanza', (record) => stanzas.push(record)),
+      service.on('decision', (decision) => decisions.push(decision)),
+      service.on('state', postContext),
+      service.on('dialogs', postContext),
+      service.on('decisionStream', postContext),
       panel.onDidDispose(() => {
         current.dispose();
         if (this.current === current) this.current = undefined;
@@ -85,5 +109,33 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
       },
     };
     this.current = current;
+  }
+
+  /** Asks where, then writes the buffered stanzas the page's filter shows; null when the user cancelled. */
+  private async exportEntries(format: ExportFormat, filter: ConsoleFilter): Promise<{ path: string; count: number } | null> {
+    const entries = joinEntries(this.service.stanzas(), this.service.decisions()).filter((e) => matchesFilter(e, filter));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = exportFileName(format);
+    const uri = await vscode.window.showSaveDialog({
+      title: 'Export Stanzas',
+      saveLabel: 'Export',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(name),
+      filters: format === 'xml' ? { 'XML with timestamps': ['xml'] } : { 'JSON lines': ['jsonl'] },
+    });
+    if (!uri) return null;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(exportText(entries, format)));
+    this.logger.info(`stanza console: exported ${entries.length} stanzas to ${uri.fsPath}`);
+    return { path: uri.fsPath, count: entries.length };
+  }
+}
+
+/** The editor's live check: the same parse `sendRawStanza` does, its complaint as the answer. */
+function checkRawXml(xml: string): RawXmlCheck {
+  try {
+    const stanza = parseRawStanza(xml);
+    const to = stanza.attrs.to ? ` to ${stanza.attrs.to}` : '';
+    return { ok: true, summary: `A <${stanza.name}${stanza.attrs.type ? ` type="${stanza.attrs.type}"` : ''}> stanza${to}.` };
+  } catch (error) {
+    return { ok: false, error: errorMessage(error) };
   }
 }

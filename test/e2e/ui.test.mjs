@@ -34,8 +34,9 @@ describe('QuickBlox Chat Workbench in the workbench UI', function () {
   let failed = false;
 
   const shot = (name) => page.screenshot({ path: join(results, name) });
-  // The tree row's description previews the last message ("2 new · text…"); the panel shows it whole.
-  const lastMessagePreview = () => privateDialog.description.replace(/^\d+ new · /, '').replace(/…$/, '');
+  // The tree row's description previews the last message ("2 new · 11:39 AM · text…"); the panel shows it whole.
+  const lastMessagePreview = () =>
+    privateDialog.description.replace(/^\d+ new · /, '').replace(/^[\d/.:, ]+(?:[AP]M)? · /, '').replace(/…$/, '');
 
   before(async function () {
     assert.ok(info && workspace, 'QB_E2E_SERVER_INFO and QB_E2E_WORKSPACE must be set (run through test/e2e/run.mjs)');

@@ -1,6 +1,6 @@
 // Protocol payloads for the webview tests, shaped like the host sends them.
 import type { QBDialog, QBMessage } from '../../src/shared/models';
-import type { ConversationSnapshot, StanzaRecord } from '../../src/shared/protocol';
+import type { ConsoleContext, ConsoleSnapshot, ConversationSnapshot, ServerDecision, StanzaRecord } from '../../src/shared/protocol';
 
 export const DIALOG_ID = '6650a0000000000000000001';
 export const ME = 1001;
@@ -80,4 +80,21 @@ export function stanza(seq: number, overrides: Partial<StanzaRecord> = {}): Stan
 
 export function stanzas(from: number, count: number): StanzaRecord[] {
   return Array.from({ length: count }, (_, k) => stanza(from + k));
+}
+
+export function consoleContext(overrides: Partial<ConsoleContext> = {}): ConsoleContext {
+  return {
+    connections: ['1001-1@localhost'],
+    dialogs: [
+      { id: '5f0000000000000000000001', name: 'Alice', type: 'private', to: '1002-1@localhost', lastMessageId: '5f00000000000000000000aa' },
+      { id: '5f0000000000000000000002', name: 'Team chat', type: 'group', to: '1_5f0000000000000000000002@muc.localhost' },
+    ],
+    decisions: true,
+    limit: 5000,
+    ...overrides,
+  };
+}
+
+export function consoleSnapshot(records: StanzaRecord[], decisions: ServerDecision[] = [], context = consoleContext()): ConsoleSnapshot {
+  return { stanzas: records, decisions, context };
 }

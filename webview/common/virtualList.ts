@@ -80,6 +80,33 @@ export class VirtualList<T> {
     this.markItemsChanged(anchor);
   }
 
+  /** Drops the oldest `count` items (a bounded log trimming its head) without moving what is on screen. */
+  removeFirst(count: number): void {
+    if (count <= 0) return;
+    const anchor = this.pendingAnchor ?? this.captureAnchor(true);
+    for (const item of this.items.splice(0, count)) {
+      const key = this.options.key(item);
+      this.heights.delete(key);
+      this.rows.delete(key);
+    }
+    this.markItemsChanged(anchor);
+  }
+
+  /** Rebuilds the rows of these keys (all rows when omitted) from their items, e.g. after their data or looks changed. */
+  refresh(keys?: readonly string[]): void {
+    if (keys) for (const key of keys) this.rows.delete(key);
+    else this.rows = new Map();
+    // Their heights may change: measured again on the next render.
+    this.offsetsDirty = true;
+    this.schedule();
+  }
+
+  /** Brings the item with `key` to the top of the viewport. */
+  scrollToKey(key: string): void {
+    this.pendingAnchor = { kind: 'item', key, offset: 0 };
+    this.schedule();
+  }
+
   scrollToEnd(): void {
     this.pendingAnchor = BOTTOM;
     this.schedule();

@@ -71,7 +71,10 @@ describe('QuickBlox Chat Workbench in the extension host', () => {
 
   it('lists the demo dialogs with their last messages in the Dialogs view', async () => {
     const { dialog, other } = privateDialog();
-    const items = () => api.dialogsTree.getChildren().map((d) => ({ dialog: d, item: api.dialogsTree.getTreeItem(d) }));
+    // The dialogs are the children of the per-type group nodes.
+    const tree = api.dialogsTree;
+    const dialogs = () => tree.getChildren().flatMap((group) => tree.getChildren(group)) as QBDialog[];
+    const items = () => dialogs().map((d) => ({ dialog: d, item: tree.getTreeItem(d) }));
     // The private dialog is named after the other user once the name lookup comes back.
     const rows = await waitUntil(
       () => {

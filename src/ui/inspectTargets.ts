@@ -1,0 +1,53 @@
+// What an "Inspect … JSON" document shows, named by its URI path alone, so a document VS Code reopens
+// (history, split, reload of the provider) can be fetched again without any state of ours; and the
+// stanzas of a message, found in the stanza log. No `vscode` import: tested in plain Node.
+import type { StanzaRecord } from '../shared/protocol';
+import { isObjectId } from '../shared/objectId';
+
+export type InspectTarget =
+  | { kind: 'dialog'; dialogId: string }
+  | { kind: 'message'; dialogId: string; messageId: string }
+  | { kind: 'stanza'; messageId: string };
+
+/** The URI path: the file name is what the editor tab shows, its extension picks the language. */
+export function inspectPath(target: InspectTarget): string {
+  switch (target.kind) {
+    case 'dialog':
+      return `/dialog/${target.dialogId}.json`;
+    case 'message':
+      return `/message/${target.dialogId}/${target.messageId}.json`;
+    case 'stanza':
+      return `/stanza/${target.messageId}.xml`;
+  }
+}
+
+/** The target a path names; undefined for any other path (a hand-made or damaged URI). */
+export function parseInspectPath(path: string): InspectTarget | undefined {
+  const parts = path.replace(/^\/+/, '').split('/');
+  const ids = parts.slice(1).map((p) => p.replace(/\.(json|xml)$/, ''));
+  if (!ids.every((id) => isObjectId(id))) return undefined;
+  if (parts[0] === 'dialog' && ids.length === 1 && path.endsWith('.json')) return { kind: 'dialog', dialogId: ids[0] };
+  if (parts[0] === 'message' && ids.length === 2 && path.endsWith('.json')) return { kind: 'message', dialogId: ids[0], messageId: ids[1] };
+  if (parts[0] === 'stanza' && ids.length === 1 && path.endsWith('.xml')) return { kind: 'stanza', messageId: ids[0] };
+  return undefined;
+}
+
+/**
+ * The message stanzas of a message: the stanza id is the message `_id` for what QuickBlox clients
+ * send (the server keeps it), and the server adds `<message_id>` to what it routes.
+ */
+export function stanzasOfMessage(records: readonly StanzaRecord[], messageId: string): StanzaRecord[] {
+  const rootId = new RegExp(`^<message\\b[^>]*\\sid=["']${messageId}["']`);
+  const extraId = `<message_id>${messageId}</message_id>`;
+  return records.filter((r) => r.kind === 'message' && (rootId.test(r.xml) || r.xml.includes(extraId)));
+}
+
+/** The stanza document: each stanza under a comment with direction, time and connection. */
+export function stanzaDocument(records: readonly StanzaRecord[], messageId: string): string {
+  if (records.length === 0) {
+    return `<!-- No stanza of message ${messageId} in the stanza log: it holds only the latest stanzas, and a message loaded from history or sent over REST without send_to_chat never had one here. -->\n`;
+  }
+  return records
+    .map((r) => `<!-- ${r.direction === 'in' ? 'received' : 'sent'} ${new Date(r.time).toISOString()} · ${r.connection} -->\n${r.xml}\n`)
+    .join('\n');
+}

@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import type { StanzaRecord } from '../../src/shared/protocol';
+import { inspectPath, parseInspectPath, stanzaDocument, stanzasOfMessage } from '../../src/ui/inspectTargets';
+
+const D = '65f000000000000000000001';
+const M = '65f0000000000000000000aa';
+
+function record(seq: number, xml: string, kind: StanzaRecord['kind'] = 'message'): StanzaRecord {
+  return { seq, time: 0, direction: 'in', connection: '1-1@localhost', kind, xml };
+}
+
+describe('ui: inspect targets', () => {
+  it('round-trips dialog, message and stanza paths', () => {
+    for (const target of [{ kind: 'dialog', dialogId: D }, { kind: 'message', dialogId: D, messageId: M }, { kind: 'stanza', messageId: M }] as const) {
+      assert.deepEqual(parseInspectPath(inspectPath(target)), target);
+    }
+  });
+
+  it('refuses paths that name nothing', () => {
+    assert.equal(parseInspectPath('/dialog/not-an-id.json'), undefined);
+    assert.equal(parseInspectPath(`/message/${D}.json`), undefined);
+    assert.equal(parseInspectPath(`/stanza/${M}.json`), undefined);
+  });
+
+  it('finds a message by its stanza id or the message_id the server added, not by a marker', () => {
+    const records = [
+      record(1, `<message to="x" type="chat" id="${M}"><body>a</body></message>`),
+      record(2, `<message type="chat" id="other"><extraParams><message_id>${M}</message_id></extraParams></message>`),
+      record(3, `<message type="chat" id="m3"><received xmlns="urn:xmpp:chat-markers:0" id="${M}"/></message>`),
+      record(4, `<iq id="${M}"/>`, 'iq'),
+    ];
+    assert.deepEqual(stanzasOfMessage(records, M).map((r) => r.seq), [1, 2]);
+  });
+
+  it('says why there is no stanza', () => {
+    assert.match(stanzaDocument([], M), /No stanza of message/);
+    assert.match(stanzaDocument([record(1, '<message/>')], M), /^<!-- received 1970-01-01T00:00:00.000Z · 1-1@localhost -->\n<message\/>/);
+  });
+});
