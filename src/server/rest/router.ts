@@ -7,6 +7,7 @@ import { requestParams, readBody } from './body';
 import type { Caller, RequestContext, RestDeps, Route } from './context';
 import { answerPreflight, setCorsHeaders } from './cors';
 import { forbidden, HttpError } from './errors';
+import { RawJson } from './rawJson';
 import { expirationDate } from './time';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -118,7 +119,7 @@ function writeEmpty(res: ServerResponse, status: number, headers: Record<string,
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',

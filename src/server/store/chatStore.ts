@@ -266,6 +266,12 @@ export interface DialogStore {
   setNotificationsEnabled(userId: number, dialogId: string, enabled: boolean): void;
 }
 
+/** A page of messages as JSON text (see MessageStore.listMessagesJson). */
+export interface MessagePageJson {
+  items: string;
+  unmarkedIds: string[];
+}
+
 export interface MessageStore {
   /**
    * Stores the message, moves the dialog's last_message* and every other occupant's unread count, atomically;
@@ -276,6 +282,12 @@ export interface MessageStore {
   editMessage(id: string, body: string): MessageRecord;
   getMessage(id: string): MessageRecord | undefined;
   listMessages(dialogId: string, query: MessageQuery): MessageRecord[];
+  /**
+   * The same page as the REST JSON array text, built by the store in one piece; undefined when a
+   * message on it must be built by rest/messageJson instead (a custom key named like a model key).
+   * unmarkedIds: the listed messages from others that query.viewerId has not both read and received.
+   */
+  listMessagesJson(dialogId: string, query: MessageQuery): MessagePageJson | undefined;
   countMessages(dialogId: string, query: Omit<MessageQuery, 'limit' | 'skip'>): number;
   /** Whether the user deleted this message for themself. */
   isMessageHidden(userId: number, messageId: string): boolean;
@@ -378,5 +390,7 @@ export interface CorrectionStore {
 }
 
 export interface ChatStore extends UserStore, SessionStore, DialogStore, MessageStore, RosterStore, OfflineStore, PrivacyStore, CorrectionStore {
+  /** Runs fn in one transaction (nested calls become savepoints): all of its writes commit together or none do. */
+  transaction<T>(fn: () => T): T;
   close(): void;
 }

@@ -131,7 +131,7 @@ export class SqlDialogs implements DialogStore {
         `SELECT d.*, coalesce(me.unread_count, 0) AS unread_count
          FROM dialogs d LEFT JOIN dialog_occupants me ON me.dialog_id = d.id AND me.user_id = ?
          WHERE (d.type = 1 OR me.user_id IS NOT NULL) AND ${NOT_HIDDEN('d')}${filtered}
-         ORDER BY ${column} ${direction} NULLS LAST, d.id ${direction} LIMIT ? OFFSET ?`,
+         ORDER BY ${column} ${direction} NULLS LAST, d.id ${direction} LIMIT (? + 0) OFFSET (? + 0)`, // see PAGE in sqlMessages.ts
       )
       .all<DialogRow & { unread_count: number }>([userId, userId, ...filterParams, query.limit, query.skip]);
     const occupants = this.occupantsOf(...rows.map((row) => row.id));
@@ -214,14 +214,21 @@ export class SqlDialogs implements DialogStore {
     for (const userId of occupants) insert.run([id, userId]);
   }
 
-  /** Each dialog's occupant ids, ascending: one query for a whole page of dialogs. */
+  /**
+   * Each dialog's occupant ids, ascending: one query for a whole page of dialogs, answering one JSON
+   * text (`{"<dialog id>":[ids…],…}`) rather than a row per occupant across the WASM boundary.
+   */
   private occupantsOf(...dialogIds: string[]): Map<string, number[]> {
-    const rows = this.db
-      .prepare('SELECT dialog_id, user_id FROM dialog_occupants WHERE dialog_id IN (SELECT value FROM json_each(?)) ORDER BY dialog_id, user_id')
-      .all<{ dialog_id: string; user_id: number }>([JSON.stringify(dialogIds)]);
-    const occupants = new Map<string, number[]>(dialogIds.map((id) => [id, []]));
-    for (const row of rows) occupants.get(row.dialog_id)?.push(row.user_id);
-    return occupants;
+    const text =
+      this.db
+        .prepare(
+          `SELECT '{' || group_concat(json_quote(dialog_id) || ':[' || ids || ']', ',') || '}' AS occupants
+           FROM (SELECT dialog_id, group_concat(user_id, ',' ORDER BY user_id) AS ids
+                 FROM dialog_occupants WHERE dialog_id IN (SELECT value FROM json_each(?)) GROUP BY dialog_id)`,
+        )
+        .get<{ occupants: string | null }>([JSON.stringify(dialogIds)])?.occupants ?? null;
+    const byDialog = text === null ? {} : (JSON.parse(text) as Record<string, number[]>);
+    return new Map<string, number[]>(dialogIds.map((id) => [id, Object.hasOwn(byDialog, id) ? byDialog[id] : []]));
   }
 
   private requireDialog(id: string): DialogRecord {

@@ -7,6 +7,7 @@ import type {
   DialogQuery,
   DialogRecord,
   ListedDialog,
+  MessagePageJson,
   MessageQuery,
   MessageRecord,
   NewDialog,
@@ -69,6 +70,10 @@ class SqliteChatStore implements ChatStore {
     this.roster = new SqlRoster(db, now);
     this.offline = new SqlOffline(db, now);
     this.privacy = new SqlPrivacy(db);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
   }
 
   // users
@@ -170,6 +175,9 @@ class SqliteChatStore implements ChatStore {
   }
   listMessages(dialogId: string, query: MessageQuery): MessageRecord[] {
     return this.messages.listMessages(dialogId, query);
+  }
+  listMessagesJson(dialogId: string, query: MessageQuery): MessagePageJson | undefined {
+    return this.messages.listMessagesJson(dialogId, query);
   }
   countMessages(dialogId: string, query: Omit<MessageQuery, 'limit' | 'skip'>): number {
     return this.messages.countMessages(dialogId, query);
