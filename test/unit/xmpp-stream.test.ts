@@ -301,6 +301,8 @@ describe('xmpp stream', () => {
     const chat = (to: string, id: string, ...children: Element[]) => xml('message', { to, type: 'chat', id, from: 'spoofed@x/y' }, ...children);
     const saved = (...params: [string, string][]) =>
       xml('extraParams', { xmlns: NS.client }, xml('save_to_history', {}, '1'), ...params.map(([k, v]) => xml(k, {}, v)));
+    /** Saved messages are routed once their group commit (saveBatch.ts, on setImmediate) is done. */
+    const committed = () => new Promise<void>((resolve) => setImmediate(resolve));
 
     it('routes to every available resource of the bare JID, from stamped, not stored without save_to_history', async () => {
       const a = await online(alice);
@@ -351,6 +353,7 @@ describe('xmpp stream', () => {
           saved(['date_sent', String(clientTime)], ['custom', 'v1']),
         ),
       );
+      await committed();
       const { params } = readExtraParams(b.framing.one());
       const dialog = store.findPrivateDialog(alice.id, bob.id);
       assert.deepEqual(
@@ -373,13 +376,16 @@ describe('xmpp stream', () => {
       const id = newObjectId();
       const now = Math.floor(Date.now() / 1000);
       a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'first'), saved(['date_sent', String(now - 3600)])));
+      await committed();
       const first = readExtraParams(b.framing.one()).params;
       assert.ok(Math.abs(Number(first.date_sent) - now) <= 1);
       a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'again'), saved()));
+      await committed();
       const second = readExtraParams(b.framing.one()).params;
       assert.notEqual(second.message_id, id);
       assert.equal(store.getMessage(second.message_id)?.body, 'again');
       a.stream.onElement(chat(bare(bob), 'not-an-object-id', xml('body', {}, 'third'), saved()));
+      await committed();
       assert.equal(store.getMessage(readExtraParams(b.framing.one()).params.message_id)?.body, 'third');
     });
 
@@ -391,10 +397,12 @@ describe('xmpp stream', () => {
       const b = await online(bob);
       const c = await online(carol);
       a.stream.onElement(chat(bare(bob), 'p1', xml('body', {}, 'private'), saved(['dialog_id', aliceBob.id])));
+      await committed();
       assert.equal(readExtraParams(b.framing.one()).params.dialog_id, aliceBob.id);
       // To carol, but naming the alice–bob dialog (which bob reads) or a group: neither is the alice–carol dialog.
       for (const named of [aliceBob.id, group.id]) {
         a.stream.onElement(chat(bare(carol), newObjectId(), xml('body', {}, 'to carol'), saved(['dialog_id', named])));
+        await committed();
         const filed = readExtraParams(c.framing.one()).params.dialog_id;
         assert.equal(filed, store.findPrivateDialog(alice.id, carol.id)?.id);
       }
@@ -420,6 +428,7 @@ describe('xmpp stream', () => {
       const objectId = newObjectId();
       a.stream.onElement(chat(bare(bob), objectId, xml('body', {}, 'one'), xml('markable', { xmlns: NS.markers }), saved()));
       a.stream.onElement(chat(bare(bob), 'web-client-2', xml('body', {}, 'two'), xml('markable', { xmlns: NS.markers }), saved()));
+      await committed();
       const routed = b.framing.take();
       const dialogId = readExtraParams(routed[0]).params.dialog_id;
       const second = readExtraParams(routed[1]).params.message_id;
@@ -453,8 +462,50 @@ describe('xmpp stream', () => {
       const a = await online(alice);
       const id = newObjectId();
       a.stream.onElement(chat(bare(bob), id, xml('body', {}, 'later'), saved()));
+      await committed();
       assert.deepEqual(events.slice(-2).map((e) => e.decision), ['stored', 'queued']);
       assert.equal(store.getMessage(id)?.body, 'later');
+    });
+
+    it('commits the saved messages of one turn together and routes them after, each sender in order', async () => {
+      const carol = store.createUser({ login: 'carol', password: PASSWORD });
+      const a = await online(alice);
+      const b = await online(bob);
+      const c = await online(carol);
+      const transaction = store.transaction.bind(store);
+      let transactions = 0;
+      store.transaction = (fn) => (transactions++, transaction(fn));
+      a.stream.onElement(chat(bare(bob), 'm1', xml('body', {}, 'one'), saved()));
+      a.stream.onElement(chat(bare(bob), 's1', xml('composing', { xmlns: NS.chatStates })));
+      c.stream.onElement(chat(bare(bob), 'c1', xml('body', {}, 'from carol'), saved()));
+      a.stream.onElement(chat(bare(bob), 'm2', xml('body', {}, 'two'), saved()));
+      assert.deepEqual(b.framing.take(), [], 'nothing is routed before its commit');
+      await committed();
+      const routed = b.framing.take();
+      assert.deepEqual(routed.map((m) => m.attrs.id), ['m1', 's1', 'c1', 'm2']);
+      for (const m of [routed[0], routed[2], routed[3]]) assert.ok(store.getMessage(readExtraParams(m).params.message_id));
+      // One for the saves, one for the routing (offline queue inserts).
+      assert.equal(transactions, 2);
+    });
+
+    it('answers every saved message of a failed commit with <internal-server-error/> and routes none of them', async () => {
+      const a = await online(alice);
+      const b = await online(bob);
+      const createMessage = store.createMessage.bind(store);
+      let calls = 0;
+      store.createMessage = (input) => {
+        if (++calls === 2) throw new Error('disk full');
+        return createMessage(input);
+      };
+      a.stream.onElement(chat(bare(bob), 'm1', xml('body', {}, 'one'), saved()));
+      a.stream.onElement(chat(bare(bob), 'm2', xml('body', {}, 'two'), saved()));
+      a.stream.onElement(chat(bare(bob), 's1', xml('active', { xmlns: NS.chatStates })));
+      await committed();
+      const errors = a.framing.take();
+      assert.deepEqual(errors.map((e) => [e.attrs.id, e.attrs.type]), [['m1', 'error'], ['m2', 'error']]);
+      for (const error of errors) assert.ok(error.getChild('error')?.getChild('internal-server-error', NS.stanzas), error.toString());
+      assert.deepEqual(b.framing.take().map((m) => m.attrs.id), ['s1']);
+      assert.equal(store.findPrivateDialog(alice.id, bob.id), undefined, 'the batch was rolled back');
     });
 
     it('answers a stanza whose handler throws with <internal-server-error/> and keeps the stream', async () => {

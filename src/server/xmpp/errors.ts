@@ -49,6 +49,15 @@ const legacy: Record<StanzaErrorCondition, { code: number; type: ErrorType }> = 
   'service-unavailable': { code: 503, type: 'cancel' },
 };
 
+/**
+ * RFC 6120 §8.3.1: whether a stanza may be answered with an error. Never an error (it would loop) nor
+ * an iq result; presence errors are not sent back to clients either.
+ */
+export function isAnswerable(stanza: Element): boolean {
+  const type = stanza.attrs.type;
+  return stanza.name === 'iq' ? type === 'get' || type === 'set' : stanza.name === 'message' && type !== 'error';
+}
+
 /** `<stream:error>`; the transport adds the `stream` prefix declaration where the framing needs it. */
 export function streamError(condition: StreamErrorCondition, text?: string): Element {
   return xml(

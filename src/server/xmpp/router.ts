@@ -109,6 +109,8 @@ export class Host {
   }
 }
 
+const IQ_TYPES = new Set(['get', 'set', 'result', 'error']);
+
 export class Router {
   readonly debug = new EventEmitter<DebugEvents>();
   readonly lifecycle = new EventEmitter<LifecycleEvents>();
@@ -139,13 +141,33 @@ export class Router {
     return previous === session ? undefined : previous;
   }
 
+  /**
+   * The session is gone for good. A displaced session (`<conflict/>`) must not unregister the one that
+   * replaced it, but modules still hear of it: they keep state per session object (rooms, directed
+   * presence) that would otherwise outlive it.
+   */
   unbind(session: Session): void {
     const resources = this.sessions.get(session.bareJid);
-    // A displaced session must not unregister the one that replaced it.
-    if (resources?.get(session.resource) !== session) return;
-    resources.delete(session.resource);
-    if (resources.size === 0) this.sessions.delete(session.bareJid);
-    this.lifecycle.emit('unbound', session);
+    if (resources?.get(session.resource) === session) {
+      resources.delete(session.resource);
+      if (resources.size === 0) this.sessions.delete(session.bareJid);
+    }
+    this.notify('unbound', session);
+  }
+
+  /**
+   * Emits a lifecycle event to each listener in turn, containing their failures: these run from
+   * socket close handlers and timers (XEP-0198 hibernation), where an exception would end the process,
+   * and one module's bug must not keep the next from cleaning up.
+   */
+  notify<K extends keyof LifecycleEvents>(event: K, ...args: LifecycleEvents[K]): void {
+    for (const listener of this.lifecycle.listeners(event) as ((...a: LifecycleEvents[K]) => void)[]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        this.logger.error(error instanceof Error ? error : String(error));
+      }
+    }
   }
 
   /** Every bound resource of a bare JID, available or not (roster pushes go to those that asked for the roster). */
@@ -176,10 +198,20 @@ export class Router {
     const ctx: StanzaContext = { session, stanza, ...address.ctx };
     const host = this.hosts.get(address.domain);
     const type = stanza.attrs.type;
+    if (stanza.name === 'iq' && !stanza.attrs.id) {
+      // RFC 6120 §8.2.3: an iq without an id cannot be answered (its error could not be matched), and
+      // relaying one would crash the SDK, which reads the id of every iq it gets (spec §7.4).
+      this.report(session, stanza, 'rejected', 'iq without an id');
+      return;
+    }
+    if (stanza.name === 'iq' && !IQ_TYPES.has(type ?? '')) {
+      this.fail(ctx, 'bad-request', 'An iq is of type get, set, result or error');
+      return;
+    }
     if (stanza.name === 'iq' && (type === 'get' || type === 'set')) {
       const children = stanza.getChildElements();
-      if (children.length !== 1 || !stanza.attrs.id) {
-        this.fail(ctx, 'bad-request', 'An iq request carries an id and exactly one child element');
+      if (children.length !== 1) {
+        this.fail(ctx, 'bad-request', 'An iq request carries exactly one child element');
         return;
       }
       const [payload] = children;
@@ -231,17 +263,20 @@ export class Router {
   /** Delivers a stanza to a recipient session and reports it. */
   deliver(recipient: Session, element: Element, detail?: string): void {
     recipient.send(element);
-    this.emit({ direction: 'out', session: recipient.jid, stanza: element.toString(), decision: 'routed', detail });
+    this.emit('out', recipient.jid, element, 'routed', detail);
   }
 
   /** Reports what happened to an inbound stanza. */
   report(session: Session, stanza: Element, decision: StanzaDecision, detail?: string): void {
-    this.emit({ direction: 'in', session: session.jid, stanza: stanza.toString(), decision, detail });
+    this.emit('in', session.jid, stanza, decision, detail);
   }
 
-  private emit(event: Omit<StanzaDebugEvent, 'time'>): void {
-    this.logger.trace(`xmpp ${event.direction} ${event.session} ${event.decision}${event.detail ? ` (${event.detail})` : ''}`);
-    if (this.debug.listenerCount('stanza') > 0) this.debug.emit('stanza', { time: Date.now(), ...event });
+  private emit(direction: StanzaDebugEvent['direction'], session: string, stanza: Element, decision: StanzaDecision, detail?: string): void {
+    this.logger.trace(`xmpp ${direction} ${session} ${decision}${detail ? ` (${detail})` : ''}`);
+    // Serializing the stanza again is most of an event's cost: only when someone listens.
+    if (this.debug.listenerCount('stanza') > 0) {
+      this.debug.emit('stanza', { time: Date.now(), direction, session, stanza: stanza.toString(), decision, detail });
+    }
   }
 
   private address(

@@ -15,7 +15,7 @@ import { userJid } from '../../shared/jid';
 import type { Logger } from '../../shared/logger';
 import { NS } from '../../shared/stanza';
 import type { ChatStore } from '../store/chatStore';
-import { stanzaError, streamError, type StreamErrorCondition } from './errors';
+import { isAnswerable, stanzaError, streamError, type StreamErrorCondition } from './errors';
 import { TokenBucket, type XmppLimits } from './limits';
 import type { Router, Session } from './router';
 import { authenticatePlain, type SaslOutcome } from './sasl';
@@ -292,10 +292,7 @@ export class XmppStream {
     this.ctx.logger.error(error instanceof Error ? error : String(error));
     const session = this.link?.session;
     if (this.state !== 'bound' || !session) return this.fail('internal-server-error', 'The server failed; it logged why');
-    const type = element.attrs.type;
-    // RFC 6120 §8.3.1: never answer an error (or an iq result) with an error.
-    const answerable = element.name === 'iq' ? type === 'get' || type === 'set' : element.name === 'message' && type !== 'error';
-    if (!answerable) return;
+    if (!isAnswerable(element)) return;
     element.attrs.from = session.jid;
     this.send(stanzaError(element, 'internal-server-error', 'The server failed to handle this stanza; it logged why'));
     this.ctx.router.report(session, element, 'rejected', 'internal-server-error');
@@ -372,10 +369,7 @@ export class XmppStream {
     if (ns !== undefined && ns !== NS.client) return this.fail('invalid-namespace', `Stanzas are in ${NS.client}, not ${ns}`);
     if (!this.withinRate()) {
       element.attrs.from = session.jid;
-      // Presence and errors are not answered (RFC 6120 §8.3.1: never answer an error with an error).
-      const type = element.attrs.type;
-      const answerable = element.name === 'iq' ? type === 'get' || type === 'set' : element.name === 'message' && type !== 'error';
-      if (answerable) this.send(stanzaError(element, 'resource-constraint', 'Too many stanzas; slow down', this.ctx.domain));
+      if (isAnswerable(element)) this.send(stanzaError(element, 'resource-constraint', 'Too many stanzas; slow down', this.ctx.domain));
       this.ctx.router.report(session, element, 'rejected', 'resource-constraint: stanza rate limit');
       return;
     }

@@ -12,6 +12,7 @@ import { extraParamsElement, NS } from '../../../shared/stanza';
 import type { ChatDelivery } from '../../delivery';
 import type { DialogRecord, MessageRecord } from '../../store/chatStore';
 import type { ModuleContext } from '../router';
+import { SYSTEM_NOTIFICATIONS } from './headlines';
 import { deliverToEach, roomRecipients } from './muc/fanout';
 import { reflectDialogChange } from './muc/reflection';
 import { mucOf, occupantJid } from './muc/rooms';
@@ -46,7 +47,7 @@ export function chatDelivery(ctx: ModuleContext): ChatDelivery {
 
     deliverSystemNotification(notification) {
       // The SDK reads extraParams of every headline, so moduleIdentifier is always there (spec §7.8).
-      const extra = { moduleIdentifier: 'SystemNotifications', ...notification.customParams };
+      const extra = { moduleIdentifier: SYSTEM_NOTIFICATIONS, ...notification.customParams };
       send(
         notification.recipientId,
         (to) =>

@@ -1,6 +1,6 @@
 // XEP-0030 Service Discovery, info on the server domain: the features other modules registered on
 // the host, so the list never claims a XEP that is not loaded.
-import { xml } from '@xmpp/xml';
+import { xml, type Element } from '@xmpp/xml';
 import { NS } from '../../../shared/stanza';
 import type { XmppModule } from '../router';
 
@@ -12,15 +12,12 @@ export const disco: XmppModule = ({ router, host }) => {
       router.fail(ctx, 'item-not-found');
       return true;
     }
-    router.reply(
-      ctx,
-      xml(
-        'query',
-        { xmlns: NS.discoInfo },
-        xml('identity', { category: 'server', type: 'im', name: 'QuickBlox Chat Workbench' }),
-        ...[...host.features].sort().map((feature) => xml('feature', { var: feature })),
-      ),
-    );
+    router.reply(ctx, discoInfo(xml('identity', { category: 'server', type: 'im', name: 'QuickBlox Chat Workbench' }), host.features));
     return true;
   });
 };
+
+/** A disco#info result: the identity and the features, sorted; shared with the MUC service and its rooms. */
+export function discoInfo(identity: Element, features: Iterable<string>): Element {
+  return xml('query', { xmlns: NS.discoInfo }, identity, ...[...features].sort().map((feature) => xml('feature', { var: feature })));
+}

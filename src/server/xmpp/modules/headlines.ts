@@ -3,6 +3,7 @@
 // when there is none, and never stored in the history. The Node SDK dereferences `<extraParams>` of
 // every headline it receives, so one without gets `moduleIdentifier=SystemNotifications`.
 // Headlines to rooms belong to the MUC module.
+import type { Element } from '@xmpp/xml';
 import { setExtraParam, cloneElement } from '../../../shared/stanza';
 import type { StanzaContext, XmppModule } from '../router';
 import { readAmpRules } from './amp';
@@ -10,6 +11,13 @@ import { recipientOf, routeMessage } from './messages';
 import { rejectBlockedMessage } from './privacy';
 
 export const SYSTEM_NOTIFICATIONS = 'SystemNotifications';
+
+/** A copy of a headline to route, with the `<extraParams>` the Node SDK dereferences added when missing (spec §7.8). */
+export function routableHeadline(stanza: Element): Element {
+  const routed = cloneElement(stanza);
+  if (!routed.getChild('extraParams')) setExtraParam(routed, 'moduleIdentifier', SYSTEM_NOTIFICATIONS);
+  return routed;
+}
 
 export const headlines: XmppModule = (moduleCtx) => {
   const { router, host } = moduleCtx;
@@ -19,9 +27,7 @@ export const headlines: XmppModule = (moduleCtx) => {
     if (!recipient || rejectBlockedMessage(moduleCtx, ctx)) return true;
     const rules = readAmpRules(router, host.domain, ctx);
     if (!rules) return true;
-    const routed = cloneElement(ctx.stanza);
-    if (!routed.getChild('extraParams')) setExtraParam(routed, 'moduleIdentifier', SYSTEM_NOTIFICATIONS);
-    routeMessage(moduleCtx, ctx, routed, { recipientId: recipient, rules, offline: true });
+    routeMessage(moduleCtx, ctx, routableHeadline(ctx.stanza), { recipientId: recipient, rules, offline: true });
     return true;
   };
   host.on('message/bare', onHeadline);

@@ -3,12 +3,14 @@
 // reads `seconds` and hands it to onLastUserActivityListener, protocol spec §7.10). QuickBlox answers
 // about any user, not only contacts, so this does too. To the server: its uptime.
 import { xml } from '@xmpp/xml';
-import { bareJid, parseUserJid } from '../../../shared/jid';
+import { bareJid } from '../../../shared/jid';
 import type { StanzaContext, XmppModule } from '../router';
+import { localUserId } from './roster/contacts';
 
 const NS_LAST = 'jabber:iq:last';
 
-export const lastActivity: XmppModule = ({ router, host, store, appId }) => {
+export const lastActivity: XmppModule = (moduleCtx) => {
+  const { router, host, store } = moduleCtx;
   const startedAt = Date.now();
   host.features.add(NS_LAST);
   const answer = (ctx: StanzaContext, seconds: number) => router.reply(ctx, xml('query', { xmlns: NS_LAST, seconds: String(seconds) }));
@@ -20,8 +22,8 @@ export const lastActivity: XmppModule = ({ router, host, store, appId }) => {
   });
 
   const aboutUser = (ctx: StanzaContext): boolean => {
-    const address = parseUserJid(ctx.to);
-    if (!address || address.appId !== appId || !store.getUser(address.userId)) {
+    const userId = localUserId(moduleCtx, ctx.to);
+    if (userId === undefined) {
       router.fail(ctx, 'item-not-found', 'No such user');
       return true;
     }
@@ -29,7 +31,7 @@ export const lastActivity: XmppModule = ({ router, host, store, appId }) => {
       answer(ctx, 0);
       return true;
     }
-    const seen = store.lastSeen(address.userId);
+    const seen = store.lastSeen(userId);
     if (seen === undefined) router.fail(ctx, 'item-not-found', 'This user has not been online yet');
     else answer(ctx, secondsSince(seen));
     return true;

@@ -16,6 +16,7 @@ import { isObjectId } from '../../../shared/objectId';
 import { cloneElement, NS, readExtraParams, setExtraParam } from '../../../shared/stanza';
 import type { ChatStore, DialogRecord, MessageRecord, MessageTarget } from '../../store/chatStore';
 import type { ModuleContext, Router, StanzaContext, XmppModule } from '../router';
+import { saveBatch } from '../saveBatch';
 import { performAmpAction, readAmpRules, triggeredRule, type AmpRule, type PlannedDelivery } from './amp';
 import { sendCarbons } from './carbons';
 import { applyCorrection, isCorrection } from './correction';
@@ -31,6 +32,7 @@ const DATE_SENT_TOLERANCE_S = 5;
 
 export const messages: XmppModule = (moduleCtx) => {
   const { router, host, store, logger } = moduleCtx;
+  const batch = saveBatch(router, store, logger);
   const onChat = (ctx: StanzaContext): boolean => {
     const { session, stanza } = ctx;
     if (stanza.attrs.type !== 'chat') return false;
@@ -40,31 +42,39 @@ export const messages: XmppModule = (moduleCtx) => {
     if (!rules) return true;
 
     const routed = cloneElement(stanza);
+    const route = (): void => {
+      const outcome = routeMessage(moduleCtx, ctx, routed, { recipientId, rules, offline: isQueueable(stanza) });
+      if (outcome !== 'dropped') sendCarbons(router, session, routed);
+    };
+    // Saves are group-committed (saveBatch.ts); whatever the sender sends meanwhile waits behind them.
     const marker = markerOf(stanza);
     if (marker) {
-      applyMarker(router, store, ctx, recipientId, marker);
+      batch.inOrder(ctx, () => {
+        applyMarker(router, store, ctx, recipientId, marker);
+        route();
+      });
     } else if (isCorrection(ctx)) {
-      if (!applyCorrection(moduleCtx, ctx, recipientId)) return true;
+      batch.inOrder(ctx, () => {
+        if (applyCorrection(moduleCtx, ctx, recipientId)) route();
+      });
     } else if (isStorable(stanza)) {
       // The store would refuse it anyway; saying why beats an internal-server-error.
       if (recipientId === session.userId) {
         router.fail(ctx, 'bad-request', 'a private dialog needs two different users');
         return true;
       }
-      let stored: MessageRecord;
-      try {
-        stored = persist(store, stanza, session.userId, recipientId);
-      } catch (error) {
-        logger.error(error instanceof Error ? error : String(error));
-        router.fail(ctx, 'internal-server-error', 'The message could not be saved');
-        return true;
-      }
-      addStoredIds(routed, stored);
-      router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);
+      batch.save(
+        ctx,
+        () => persist(store, stanza, session.userId, recipientId),
+        (stored) => {
+          addStoredIds(routed, stored);
+          router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);
+          route();
+        },
+      );
+    } else {
+      batch.inOrder(ctx, route);
     }
-
-    const outcome = routeMessage(moduleCtx, ctx, routed, { recipientId, rules, offline: isQueueable(stanza) });
-    if (outcome !== 'dropped') sendCarbons(router, session, routed);
     return true;
   };
   host.on('message/bare', onChat);

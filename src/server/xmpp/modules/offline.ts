@@ -44,15 +44,18 @@ export const offline: XmppModule = (ctx) => {
     const user = parseUserJid(bare);
     if (!user) return;
     const others = router.availableResources(bare);
-    for (const stanza of unacked) {
-      if (stanza.name !== 'message' || stanza.getChild('sent', NS.carbons) || !isQueueable(stanza)) continue;
-      if (others.length > 0) {
-        // Sent to the bare JID, the other resources had their own copy; to the lost full JID, they did not.
-        if (stanza.attrs.to !== bare) for (const other of others) router.deliver(other, stanza, 'unacknowledged by a lost session');
-      } else if (!queueOffline(store, user.userId, stanza)) {
-        logger.warn(`offline queue of ${bare} is full; an unacknowledged message was dropped`);
+    // One commit for the whole queue, not one per stanza.
+    store.transaction(() => {
+      for (const stanza of unacked) {
+        if (stanza.name !== 'message' || stanza.getChild('sent', NS.carbons) || !isQueueable(stanza)) continue;
+        if (others.length > 0) {
+          // Sent to the bare JID, the other resources had their own copy; to the lost full JID, they did not.
+          if (stanza.attrs.to !== bare) for (const other of others) router.deliver(other, stanza, 'unacknowledged by a lost session');
+        } else if (!queueOffline(store, user.userId, stanza)) {
+          logger.warn(`offline queue of ${bare} is full; an unacknowledged message was dropped`);
+        }
       }
-    }
+    });
   });
 };
 

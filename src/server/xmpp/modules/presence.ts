@@ -5,13 +5,22 @@
 // subscription requests still waiting for an answer. Updates and the unavailable presence travel the
 // same way, also to whoever got directed presence; a stream that ends without one counts as one.
 // Directed presence to a user is routed as it is. Presence to rooms belongs to the MUC host.
+// Privacy lists (XEP-0016) apply on every path: a presence goes nowhere the sender's list denies
+// <presence-out/> or the recipient's denies <presence-in/> (privacy.ts, presenceBlocked).
 import { xml, type Element } from '@xmpp/xml';
 import { bareJid } from '../../../shared/jid';
 import { cloneElement } from '../../../shared/stanza';
 import type { Router, Session, StanzaContext, XmppModule } from '../router';
+import { presenceBlocked } from './privacy';
 import { addressed, Contacts } from './roster/contacts';
 import { resourceState } from './roster/resourceState';
 import { receivesPresenceFrom, sendsPresenceTo } from './roster/subscription';
+
+/**
+ * Distinct targets of directed presence one resource remembers (RFC 6121 §4.6.3); past it, further
+ * directed presence is still routed but not remembered, so a client cannot grow the server's memory.
+ */
+export const MAX_DIRECTED_PRESENCE = 1000;
 
 export const presence: XmppModule = (ctx) => {
   const { router, host, store, logger } = ctx;
@@ -25,7 +34,7 @@ export const presence: XmppModule = (ctx) => {
       for (const s of router.availableResources(contacts.jidOf(item.contactId))) recipients.add(s);
     }
     for (const jid of resourceState(session).directed) for (const s of recipientsOf(router, jid)) recipients.add(s);
-    return [...recipients];
+    return [...recipients].filter((recipient) => recipient.bareJid === session.bareJid || !presenceBlocked(ctx, session.jid, recipient.jid));
   };
 
   const broadcast = (session: Session, stanza: Element, detail: string): void => {
@@ -38,7 +47,8 @@ export const presence: XmppModule = (ctx) => {
     for (const jid of [...seen, session.bareJid]) {
       for (const other of router.availableResources(jid)) {
         const current = resourceState(other).presence;
-        if (other !== session && current) router.deliver(session, addressed(current, session.jid), 'current presence');
+        if (other === session || !current || (other.bareJid !== session.bareJid && presenceBlocked(ctx, other.jid, session.jid))) continue;
+        router.deliver(session, addressed(current, session.jid), 'current presence');
       }
     }
     for (const requester of store.pendingSubscribers(session.userId)) {
@@ -82,10 +92,11 @@ export const presence: XmppModule = (ctx) => {
     if (type === 'probe') return probe(c);
     if (type !== undefined && type !== 'unavailable' && type !== 'error') return false;
     // RFC 6121 §4.6.3: the target must learn when this resource goes, even without a subscription.
+    // Only local users can be remembered (anything else reaches nobody), and only so many of them.
     const { directed } = resourceState(session);
-    if (type === undefined) directed.add(c.to);
+    if (type === undefined && contacts.userIdOf(c.to) !== undefined && directed.size < MAX_DIRECTED_PRESENCE) directed.add(c.to);
     else if (type === 'unavailable') directed.delete(c.to);
-    const recipients = recipientsOf(router, c.to);
+    const recipients = recipientsOf(router, c.to).filter((recipient) => !presenceBlocked(ctx, session.jid, recipient.jid));
     for (const recipient of recipients) router.deliver(recipient, stanza, `directed presence from ${session.jid}`);
     router.report(session, stanza, recipients.length > 0 ? 'routed' : 'dropped-offline', `directed presence to ${c.to}`);
     return true;
@@ -96,7 +107,9 @@ export const presence: XmppModule = (ctx) => {
     const { session, stanza } = c;
     const contactId = contacts.userIdOf(c.to);
     const allowed = contactId !== undefined && receivesPresenceFrom(contacts.item(session.userId, contactId));
-    const answers = allowed ? router.availableResources(bareJid(c.to)).filter((s) => resourceState(s).presence) : [];
+    const answers = allowed
+      ? router.availableResources(bareJid(c.to)).filter((s) => resourceState(s).presence && !presenceBlocked(ctx, s.jid, session.jid))
+      : [];
     for (const contact of answers) {
       const current = resourceState(contact).presence;
       if (current) router.deliver(session, addressed(current, session.jid), 'probe answer');

@@ -5,7 +5,8 @@
 // incoming stanzas (plus outgoing presence for <presence-out/>); an item without any blocks all
 // communication both ways, which is the SDK's `mutualBlock`.
 // Blocked 1:1 messages are answered <service-unavailable/> (code 503) and not delivered; presence
-// routing (presence.ts) asks isBlocked too. Privacy pushes are not sent: the SDK has no handler.
+// routing (presence.ts) asks presenceBlocked, and iq relayed between resources is checked below.
+// Privacy pushes are not sent: the SDK has no handler.
 import { xml, type Element } from '@xmpp/xml';
 import { bareJid, parseUserJid, splitJid } from '../../../shared/jid';
 import type { ChatStore, PrivacyItemRecord, PrivacyStanzaKind } from '../../store/chatStore';
@@ -29,6 +30,11 @@ type PrivacyContext = Pick<ModuleContext, 'router' | 'store'>;
 export function isBlocked({ router, store }: PrivacyContext, from: string, to: string, kind: PrivacyStanzaKind): boolean {
   if (kind === 'presence-out') return denies(router, store, from, to, kind);
   return denies(router, store, to, from, kind) || denies(router, store, from, to, undefined);
+}
+
+/** Whether a presence from `from` must not reach `to`: the sender's list denies it out, or the recipient's in. */
+export function presenceBlocked(ctx: PrivacyContext, from: string, to: string): boolean {
+  return isBlocked(ctx, from, to, 'presence-out') || isBlocked(ctx, from, to, 'presence-in');
 }
 
 /** Answers a 1:1 message between users a privacy list keeps apart (spec §7.5, §7.11); true when it did. */

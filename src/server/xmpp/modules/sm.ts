@@ -99,13 +99,16 @@ class StreamManagement implements AckTracker {
     this.forget(this);
     const unacked = this.queue.splice(0);
     this.ctx.logger.debug(`xmpp ${this.link.session.jid} stream management session lost, ${unacked.length} unacknowledged`);
-    this.ctx.router.lifecycle.emit('session-lost', this.link.session.bareJid, unacked);
+    this.ctx.router.notify('session-lost', this.link.session.bareJid, unacked);
   }
 
   /** After <resumed/>: the new stream gets every stanza the client has not acknowledged, in order. */
   resent(): void {
     clearTimeout(this.hibernationTimer);
     this.hibernationTimer = undefined;
+    // A session taken over while still connected never went through disconnected(): its ack wait
+    // belongs to the old connection and would keep the new one from asking for acks.
+    this.stopRequests();
     const stream = this.link.stream;
     const pending = this.queue.splice(0);
     // Through deliver() so they are queued (and counted) again for the new connection's acks.

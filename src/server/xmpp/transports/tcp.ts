@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { escapeXML, Parser, type Element } from '@xmpp/xml';
 import { NS } from '../../../shared/stanza';
 import { XmppStream, type Framing, type StreamContext } from '../stream';
+import { corkPerTick } from './coalesce';
 import { CLOSE_GRACE_MS, type LiveStreams } from './liveStreams';
 
 export interface TcpOptions {
@@ -52,12 +53,14 @@ class TcpConnection implements Framing {
   /** Bytes since the last complete top-level element; see onData. */
   private pendingBytes = 0;
   private graceTimer: NodeJS.Timeout | undefined;
-  private corked = false;
+  /** Corks the socket until the end of the tick (coalesce.ts). */
+  private readonly hold: () => void;
 
   constructor(
     private readonly socket: Socket,
     private readonly options: TcpOptions,
   ) {
+    this.hold = corkPerTick(socket);
     this.stream = new XmppStream(this, options.context);
     this.parser = this.createParser();
     this.gone = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -98,16 +101,7 @@ class TcpConnection implements Framing {
 
   private write(text: string): void {
     if (this.socket.writableEnded || this.socket.destroyed) return;
-    // Everything written in one tick (a fan-out, an ack after a message) leaves in one writev instead
-    // of one syscall per stanza: the per-write native cost showed in the benchmark's profile.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
+    this.hold();
     this.socket.write(text);
   }
 

@@ -6,8 +6,9 @@ import type { Duplex } from 'node:stream';
 import type { AccessPolicy } from '../../access';
 import { Parser, xml, type Element } from '@xmpp/xml';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { cloneElement, NS } from '../../../shared/stanza';
+import { NS } from '../../../shared/stanza';
 import { XmppStream, type Framing, type StreamContext } from '../stream';
+import { corkPerTick } from './coalesce';
 import { CLOSE_GRACE_MS, type LiveStreams } from './liveStreams';
 
 export const WEBSOCKET_PATH = '/ws';
@@ -42,7 +43,7 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketListener {
       return refuseUpgrade(socket, '403 Forbidden');
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new WebSocketConnection(ws, options);
+      const connection = new WebSocketConnection(ws, socket, options);
       options.streams.admit(connection.stream, request.socket.remoteAddress ?? '', connection.gone);
     });
   };
@@ -61,11 +62,15 @@ class WebSocketConnection implements Framing {
   readonly stream: XmppStream;
   readonly gone: Promise<void>;
   private graceTimer: NodeJS.Timeout | undefined;
+  /** Corks the upgraded socket (the one ws writes its frames to) until the end of the tick (coalesce.ts). */
+  private readonly hold: () => void;
 
   constructor(
     private readonly ws: WebSocket,
+    socket: Duplex,
     private readonly options: WebSocketOptions,
   ) {
+    this.hold = corkPerTick(socket);
     this.stream = new XmppStream(this, options.context);
     this.gone = new Promise((resolve) => ws.once('close', () => resolve()));
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -100,13 +105,13 @@ class WebSocketConnection implements Framing {
   private write(element: Element): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     let framed = element;
+    // A shallow copy with the declaration: the children are only serialized, never changed.
     if (element.name.startsWith('stream:') && !element.attrs['xmlns:stream']) {
-      framed = cloneElement(element);
-      framed.attrs['xmlns:stream'] = NS.stream;
+      framed = withAttrs(element, { 'xmlns:stream': NS.stream });
     } else if (!element.attrs.xmlns) {
-      framed = cloneElement(element);
-      framed.attrs.xmlns = NS.client;
+      framed = withAttrs(element, { xmlns: NS.client });
     }
+    this.hold();
     this.ws.send(framed.toString());
   }
 
@@ -124,6 +129,12 @@ class WebSocketConnection implements Framing {
     }
     this.stream.onElement(element);
   }
+}
+
+function withAttrs(element: Element, attrs: Record<string, string>): Element {
+  const copy = xml(element.name, { ...element.attrs, ...attrs });
+  copy.children = element.children;
+  return copy;
 }
 
 /** Answers the handshake with a plain HTTP status and closes the socket once that is written. */

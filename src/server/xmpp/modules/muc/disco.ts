@@ -7,6 +7,7 @@ import { DialogTypes } from '../../../../shared/models';
 import { NS } from '../../../../shared/stanza';
 import type { DialogRecord } from '../../../store/chatStore';
 import type { Host, StanzaContext } from '../../router';
+import { discoInfo } from '../disco';
 import { dialogOfRoom, occupantJid, type Muc } from './rooms';
 
 export function registerMucDisco(muc: Muc, mucHost: Host): void {
@@ -14,15 +15,7 @@ export function registerMucDisco(muc: Muc, mucHost: Host): void {
   mucHost.features.add(NS.discoInfo).add(NS.discoItems).add(NS.muc);
 
   mucHost.on(`iq-get/host/${NS.discoInfo}:query`, (ctx) => {
-    router.reply(
-      ctx,
-      xml(
-        'query',
-        { xmlns: NS.discoInfo },
-        xml('identity', { category: 'conference', type: 'text', name: 'QuickBlox dialogs' }),
-        ...[...mucHost.features].sort().map((feature) => xml('feature', { var: feature })),
-      ),
-    );
+    router.reply(ctx, discoInfo(xml('identity', { category: 'conference', type: 'text', name: 'QuickBlox dialogs' }), mucHost.features));
     return true;
   });
 
@@ -38,15 +31,7 @@ export function registerMucDisco(muc: Muc, mucHost: Host): void {
       dialog.type === DialogTypes.group ? 'muc_membersonly' : 'muc_open',
       dialog.type === DialogTypes.group ? 'muc_hidden' : 'muc_public',
     ];
-    router.reply(
-      ctx,
-      xml(
-        'query',
-        { xmlns: NS.discoInfo },
-        xml('identity', { category: 'conference', type: 'text', name: dialog.name ?? undefined }),
-        ...features.sort().map((feature) => xml('feature', { var: feature })),
-      ),
-    );
+    router.reply(ctx, discoInfo(xml('identity', { category: 'conference', type: 'text', name: dialog.name ?? undefined }), features));
     return true;
   });
 

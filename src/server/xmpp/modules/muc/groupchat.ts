@@ -6,14 +6,15 @@
 // messages; a marker also moves the sender's read/delivered state.
 import type { Logger } from '../../../../shared/logger';
 import { cloneElement } from '../../../../shared/stanza';
-import type { MessageRecord } from '../../../store/chatStore';
 import type { Host, StanzaContext } from '../../router';
+import { saveBatch } from '../../saveBatch';
 import { addStoredIds, isStorable, markerOf, recordMarker, saveStanza } from '../messages';
 import { deliverToEach, roomRecipients } from './fanout';
 import { dialogOfRoom, mayTalkWithoutJoining, occupantJid, type Muc } from './rooms';
 
 export function registerGroupchat(muc: Muc, mucHost: Host, logger: Logger): void {
   const { router, store, rooms } = muc;
+  const batch = saveBatch(router, store, logger);
 
   mucHost.on('message/bare', (ctx: StanzaContext) => {
     const { session, stanza } = ctx;
@@ -31,25 +32,31 @@ export function registerGroupchat(muc: Muc, mucHost: Host, logger: Logger): void
 
     const routed = cloneElement(stanza);
     routed.attrs.from = occupantJid(muc, dialog.id, session.userId);
+    const reflect = (): void => {
+      const recipients = roomRecipients(muc, dialog);
+      deliverToEach(muc, recipients, routed, `groupchat from ${session.jid}`);
+      router.report(session, stanza, 'routed', `room of dialog ${dialog.id}: ${recipients.length} resource(s)`);
+    };
+    // Saves are group-committed with the 1:1 ones (saveBatch.ts); the sender's other messages wait behind them.
     const marker = markerOf(stanza);
     if (marker) {
-      recordMarker(router, store, ctx, dialog, marker);
+      batch.inOrder(ctx, () => {
+        recordMarker(router, store, ctx, dialog, marker);
+        reflect();
+      });
     } else if (isStorable(stanza)) {
-      let stored: MessageRecord;
-      try {
-        stored = saveStanza(store, stanza, session.userId, { dialogId: dialog.id });
-      } catch (error) {
-        logger.error(error instanceof Error ? error : String(error));
-        router.fail(ctx, 'internal-server-error', 'The message could not be saved');
-        return true;
-      }
-      addStoredIds(routed, stored);
-      router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);
+      batch.save(
+        ctx,
+        () => saveStanza(store, stanza, session.userId, { dialogId: dialog.id }),
+        (stored) => {
+          addStoredIds(routed, stored);
+          router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);
+          reflect();
+        },
+      );
+    } else {
+      batch.inOrder(ctx, reflect);
     }
-
-    const recipients = roomRecipients(muc, dialog);
-    deliverToEach(muc, recipients, routed, `groupchat from ${session.jid}`);
-    router.report(session, stanza, 'routed', `room of dialog ${dialog.id}: ${recipients.length} resource(s)`);
     return true;
   });
 }

@@ -3,8 +3,8 @@
 // occupant of the dialog, except the resource that sent it. Never stored.
 // `from` stays the sender's full user JID rather than `<room>/<nick>`: the SDK takes the notification's
 // userId from the node of `from`, which for a room JID would be the application id.
-import { cloneElement, setExtraParam } from '../../../../shared/stanza';
 import type { Host } from '../../router';
+import { routableHeadline } from '../headlines';
 import { deliverToEach, roomRecipients } from './fanout';
 import { dialogOfRoom, type Muc } from './rooms';
 
@@ -23,9 +23,7 @@ export function registerRoomHeadlines(muc: Muc, mucHost: Host): void {
       router.fail(ctx, 'not-acceptable', 'Only occupants notify a room');
       return true;
     }
-    const routed = cloneElement(stanza);
-    // The receiving SDK in Node dereferences extraParams of every headline (spec §7.8).
-    if (!routed.getChild('extraParams')) setExtraParam(routed, 'moduleIdentifier', 'SystemNotifications');
+    const routed = routableHeadline(stanza);
     const recipients = new Set(roomRecipients(muc, dialog, true));
     recipients.delete(session);
     deliverToEach(muc, [...recipients], routed, `headline to a room from ${session.jid}`);

@@ -12,8 +12,6 @@ export class RoomRegistry {
   private readonly joined = new Map<string, Set<Session>>();
   private readonly roomsBySession = new Map<Session, Set<string>>();
 
-  constructor(private readonly router: Router) {}
-
   /** Returns false when the resource was already in the room. */
   join(dialogId: string, session: Session): boolean {
     let sessions = this.joined.get(dialogId);
@@ -47,15 +45,9 @@ export class RoomRegistry {
     return this.joined.get(dialogId)?.has(session) ?? false;
   }
 
-  /**
-   * The joined resources. A resource displaced by a newer connection with the same full JID ends without
-   * an `unbound` event (the router keeps the newer one), so such leftovers are dropped here instead.
-   */
+  /** The joined resources; every session that ends, displaced ones included, leaves on the router's `unbound`. */
   sessions(dialogId: string): Session[] {
-    const sessions = [...(this.joined.get(dialogId) ?? [])];
-    const live = sessions.filter((s) => this.router.resource(s.jid) === s);
-    if (live.length !== sessions.length) for (const stale of sessions.filter((s) => !live.includes(s))) this.leave(dialogId, stale);
-    return live;
+    return [...(this.joined.get(dialogId) ?? [])];
   }
 
   /** The user's joined resources in the room: the occupant behind one nick. */
@@ -97,7 +89,7 @@ const registries = new WeakMap<Router, Muc>();
 export function mucOf({ router, store, appId, host }: ModuleContext): Muc {
   let muc = registries.get(router);
   if (!muc) {
-    muc = { router, store, rooms: new RoomRegistry(router), appId, domain: host.domain, mucDomain: mucDomainOf(host.domain) };
+    muc = { router, store, rooms: new RoomRegistry(), appId, domain: host.domain, mucDomain: mucDomainOf(host.domain) };
     registries.set(router, muc);
   }
   return muc;

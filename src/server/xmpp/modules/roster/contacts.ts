@@ -7,6 +7,7 @@ import { parseUserJid, userJid } from '../../../../shared/jid';
 import { cloneElement, NS } from '../../../../shared/stanza';
 import type { RosterItemRecord } from '../../../store/chatStore';
 import type { ModuleContext, Session } from '../../router';
+import { presenceBlocked } from '../privacy';
 import { itemElement, removedItemElement } from './items';
 import { resourceState } from './resourceState';
 import { NO_SUBSCRIPTION, receivesPresenceFrom, sameState, transition, type SubscriptionType } from './subscription';
@@ -24,9 +25,7 @@ export class Contacts {
 
   /** The local user a JID names (any resource); rosters hold users of this application only. */
   userIdOf(jid: string): number | undefined {
-    const address = parseUserJid(jid);
-    if (!address || address.appId !== this.ctx.appId || address.domain !== this.ctx.host.domain) return undefined;
-    return this.ctx.store.getUser(address.userId) ? address.userId : undefined;
+    return localUserId(this.ctx, jid);
   }
 
   /** The owner's item for the contact, or a blank one. */
@@ -107,11 +106,19 @@ export class Contacts {
     for (const contact of this.ctx.router.availableResources(this.jidOf(after.contactId))) {
       const presence = resourceState(contact).presence;
       for (const owner of owners) {
+        if (presenceBlocked(this.ctx, contact.jid, owner.jid)) continue;
         if (sees && presence) this.ctx.router.deliver(owner, addressed(presence, owner.bareJid), 'presence of a new contact');
         if (!sees) this.ctx.router.deliver(owner, xml('presence', { type: 'unavailable', from: contact.jid, to: owner.bareJid }), 'contact removed');
       }
     }
   }
+}
+
+/** The existing user of this application and domain a JID names (any resource), else undefined. */
+export function localUserId({ store, appId, host }: Pick<ModuleContext, 'store' | 'appId' | 'host'>, jid: string): number | undefined {
+  const address = parseUserJid(jid);
+  if (!address || address.appId !== appId || address.domain !== host.domain) return undefined;
+  return store.getUser(address.userId) ? address.userId : undefined;
 }
 
 /** A copy of a presence addressed to `to`. */
