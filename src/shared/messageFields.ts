@@ -2,8 +2,8 @@
 // custom parameters at the top level of a message and XMPP puts them beside the protocol's own
 // `<extraParams>` children, so the server (REST and XMPP) and the client must agree on one list.
 
-const RESERVED_KEYS = new Set([
-  // the message model (protocol spec §5.1)
+/** The message model's own keys (protocol spec §5.1). */
+export const MESSAGE_MODEL_KEYS: readonly string[] = [
   '_id',
   'attachments',
   'chat_dialog_id',
@@ -17,6 +17,10 @@ const RESERVED_KEYS = new Set([
   'recipient_id',
   'sender_id',
   'updated_at',
+];
+
+const RESERVED_KEYS = new Set([
+  ...MESSAGE_MODEL_KEYS,
   // request switches of POST /chat/Message.json (§5.2)
   'send_to_chat',
   'system',

@@ -1,42 +1,18 @@
 // Second-read fixes, driven through the real stream and modules with an in-memory framing: id-less iq
 // is never relayed, privacy lists apply to presence, directed presence memory is bounded to real users.
 import * as assert from 'node:assert/strict';
-import { xml, type Element } from '@xmpp/xml';
+import { xml } from '@xmpp/xml';
 import { silentLogger } from '../../src/shared/logger';
 import { NS } from '../../src/shared/stanza';
 import type { ChatStore, UserRecord } from '../../src/server/store/chatStore';
-import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
-import { MODULES } from '../../src/server/xmpp/modules';
 import { resourceState } from '../../src/server/xmpp/modules/roster/resourceState';
 import { Router, type StanzaDebugEvent } from '../../src/server/xmpp/router';
 import { resolveLimits } from '../../src/server/xmpp/limits';
-import { XmppStream, type Framing } from '../../src/server/xmpp/stream';
+import { XmppStream } from '../../src/server/xmpp/stream';
+import { APP_ID, DOMAIN, FakeFraming, PASSWORD, xmppCore } from './xmppFixture';
 
-const DOMAIN = 'localhost';
-const APP_ID = 1;
-const PASSWORD = 'secret-1';
 const NS_PRIVACY = 'jabber:iq:privacy';
 
-class FakeFraming implements Framing {
-  readonly kind = 'tcp';
-  private sent: Element[] = [];
-  open(): void {}
-  send(element: Element): void {
-    this.sent.push(element);
-  }
-  restart(): void {}
-  close(): void {}
-  async settled(): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (this.sent.length === 0) {
-      if (Date.now() > deadline) throw new Error('nothing was sent within 5 s');
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
-  take(): Element[] {
-    return this.sent.splice(0);
-  }
-}
 
 describe('xmpp review fixes (unit)', () => {
   let store: ChatStore;
@@ -46,14 +22,7 @@ describe('xmpp review fixes (unit)', () => {
   let events: StanzaDebugEvent[];
 
   beforeEach(() => {
-    store = openSqliteChatStore();
-    alice = store.createUser({ login: 'alice', password: PASSWORD });
-    bob = store.createUser({ login: 'bob', password: PASSWORD });
-    router = new Router(silentLogger);
-    const host = router.host(DOMAIN);
-    for (const load of MODULES) load({ router, host, store, appId: APP_ID, logger: silentLogger });
-    events = [];
-    router.debug.on('stanza', (event) => events.push(event));
+    ({ store, router, alice, bob, events } = xmppCore());
   });
 
   afterEach(() => store.close());

@@ -6,53 +6,12 @@ import { silentLogger } from '../../src/shared/logger';
 import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import type { ChatStore, UserRecord } from '../../src/server/store/chatStore';
-import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
-import { MODULES } from '../../src/server/xmpp/modules';
 import { Router, type StanzaDebugEvent } from '../../src/server/xmpp/router';
 import { resolveLimits } from '../../src/server/xmpp/limits';
-import { XmppStream, type Framing } from '../../src/server/xmpp/stream';
+import { XmppStream } from '../../src/server/xmpp/stream';
+import { APP_ID, DOMAIN, FakeFraming, PASSWORD, xmppCore } from './xmppFixture';
 
-const DOMAIN = 'localhost';
-const APP_ID = 1;
-const PASSWORD = 'secret-1';
 
-class FakeFraming implements Framing {
-  readonly kind = 'tcp';
-  opens = 0;
-  restarts = 0;
-  closed = false;
-  private sent: Element[] = [];
-
-  open(): void {
-    this.opens++;
-  }
-  send(element: Element): void {
-    this.sent.push(element);
-  }
-  restart(): void {
-    this.restarts++;
-  }
-  close(): void {
-    this.closed = true;
-  }
-  /** Resolves once something was sent: the SASL outcome comes asynchronously (the password hash runs off-thread). */
-  async settled(): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (this.sent.length === 0) {
-      if (Date.now() > deadline) throw new Error('nothing was sent within 5 s');
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
-  /** Everything sent since the last take. */
-  take(): Element[] {
-    return this.sent.splice(0);
-  }
-  one(): Element {
-    const sent = this.take();
-    assert.equal(sent.length, 1, `expected one element, got ${sent.join(' ')}`);
-    return sent[0];
-  }
-}
 
 const plain = (authzid: string, authcid: string, password: string) =>
   xml('auth', { xmlns: NS.sasl, mechanism: 'PLAIN' }, Buffer.from(`${authzid}\0${authcid}\0${password}`).toString('base64'));
@@ -67,14 +26,7 @@ describe('xmpp stream', () => {
   let events: StanzaDebugEvent[];
 
   beforeEach(() => {
-    store = openSqliteChatStore();
-    alice = store.createUser({ login: 'alice', password: PASSWORD });
-    bob = store.createUser({ login: 'bob', password: PASSWORD });
-    router = new Router(silentLogger);
-    const host = router.host(DOMAIN);
-    for (const load of MODULES) load({ router, host, store, appId: APP_ID, logger: silentLogger });
-    events = [];
-    router.debug.on('stanza', (event) => events.push(event));
+    ({ store, router, alice, bob, events } = xmppCore());
   });
 
   afterEach(() => store.close());

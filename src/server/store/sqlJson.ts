@@ -3,27 +3,15 @@
 // one string instead. It must say exactly what rest/messageJson.ts says for the same row (same keys
 // in the same order, same value types); test/unit/store-sqlJson.test.ts holds the two together.
 
+import { MESSAGE_MODEL_KEYS } from '../../shared/messageFields';
+
 /**
  * Keys that messageJson writes itself. A custom parameter named like one of them, or one that is a
  * number (JavaScript puts integer keys first in an object), would sit elsewhere in the object JS
- * builds: such a row is left to messageJson (see MESSAGE_JSON_UNUSUAL).
+ * builds: such a row is left to messageJson (see MESSAGE_JSON_UNUSUAL). `__proto__` too: as an
+ * object key it would not become a property at all.
  */
-const MESSAGE_KEYS = [
-  '_id',
-  'attachments',
-  'chat_dialog_id',
-  'created_at',
-  'date_sent',
-  'delivered_ids',
-  'message',
-  'read_ids',
-  'recipient_id',
-  'sender_id',
-  'updated_at',
-  'read',
-  'markable',
-  '__proto__',
-];
+const MESSAGE_KEYS = [...MESSAGE_MODEL_KEYS, '__proto__'];
 
 /** `YYYY-MM-DDTHH:MM:SSZ` of unix ms: isoSeconds() in SQL (whole seconds, truncated; datetime() is cheaper than strftime()). */
 export function isoSecondsSql(ms: string): string {
