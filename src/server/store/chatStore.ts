@@ -133,6 +133,11 @@ export type NewMessage = MessageTarget & {
   /** Set when the id must match one already announced (for example an XMPP stanza id). */
   id?: string;
   /**
+   * An id to take when no message has it yet (an XMPP stanza id that is an ObjectId); when it is taken
+   * the message gets a new id and keeps this one as its stanzaId. Ignored when `id` is set.
+   */
+  preferredId?: string;
+  /**
    * The XMPP stanza id when it could not become the id (not an ObjectId, or taken), so that a chat
    * marker citing it still finds the message.
    */
@@ -245,9 +250,19 @@ export interface SessionStore {
   claimNonce(appId: number, nonce: number, ts: number): boolean;
 }
 
+/** What saving a message needs of its dialog; a message never changes it, so the store may cache it. */
+export interface DialogMembership {
+  id: string;
+  type: DialogType;
+  /** Ascending. */
+  occupantIds: readonly number[];
+}
+
 export interface DialogStore {
   createDialog(input: NewDialog): DialogRecord;
   getDialog(id: string): DialogRecord | undefined;
+  /** The dialog's type and occupants (cheap: cached), or undefined when there is no such dialog. */
+  dialogMembership(id: string): DialogMembership | undefined;
   findPrivateDialog(userA: number, userB: number): DialogRecord | undefined;
   /** The private dialog for the pair, created when missing; `created` says which. Throws for userA === userB. */
   ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean };

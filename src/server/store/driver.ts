@@ -25,6 +25,11 @@ export interface SqlDriver {
   prepare(sql: string): SqlStatement;
   /** Runs fn atomically: commits when it returns, rolls back when it throws. Nests. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Calls listener whenever a transaction or savepoint is rolled back, so that a cache filled from
+   * rows written inside it (see SqlDialogs) can forget what may no longer exist.
+   */
+  onRollback(listener: () => void): void;
   /** Releases every statement and the database file; the driver is unusable afterwards. */
   close(): void;
 }

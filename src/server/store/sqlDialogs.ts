@@ -2,7 +2,7 @@
 // counters and push settings, and the filtered list a user sees.
 import type { DialogType } from '../../shared/models';
 import { newObjectId } from '../../shared/objectId';
-import type { DialogChanges, DialogField, DialogQuery, DialogRecord, DialogStore, ListedDialog, NewDialog } from './chatStore';
+import type { DialogChanges, DialogField, DialogMembership, DialogQuery, DialogRecord, DialogStore, ListedDialog, NewDialog } from './chatStore';
 import type { SqlDriver, SqlValue } from './driver';
 import { addCustomFilterConditions, addFilterConditions, type FilterColumn } from './filters';
 
@@ -53,11 +53,62 @@ const SORT_COLUMNS: Record<NonNullable<DialogQuery['sortField']>, string> = {
 /** The dialog row `alias` is not one that user ? deleted for themself. */
 const NOT_HIDDEN = (alias: string) => `NOT EXISTS (SELECT 1 FROM hidden_dialogs h WHERE h.user_id = ? AND h.dialog_id = ${alias}.id)`;
 
+/** Bounds each cache; at this size it is simply emptied (a refill costs one read per dialog). */
+const CACHE_LIMIT = 50_000;
+
 export class SqlDialogs implements DialogStore {
+  /**
+   * Caches for saving messages (SqlMessages.createMessage): the private dialog's id per pair, and type
+   * and occupants per dialog. Exact because every write of a dialog's type or occupants goes through
+   * this class (createDialog/ensurePrivateDialog insert, updateDialog, deleteDialog; the cascades of
+   * deleteDialog) and forgets the entry, and a rollback anywhere empties both (a dialog created in a
+   * rolled-back transaction is gone). Nothing else writes dialog_occupants membership or dialogs.type.
+   */
+  private readonly privateIds = new Map<string, string>();
+  private readonly memberships = new Map<string, DialogMembership>();
+
   constructor(
     private readonly db: SqlDriver,
     private readonly now: () => number,
-  ) {}
+  ) {
+    db.onRollback(() => this.forgetAll());
+  }
+
+  /** The dialog's type and occupants (cached), or undefined when there is no such dialog. */
+  dialogMembership(id: string): DialogMembership | undefined {
+    const cached = this.memberships.get(id);
+    if (cached) return cached;
+    const row = this.db.prepare('SELECT type FROM dialogs WHERE id = ?').get<{ type: DialogType }>([id]);
+    if (!row) return undefined;
+    return this.remember({ id, type: row.type, occupantIds: this.occupantsOf(id).get(id) ?? [] });
+  }
+
+  /** As ensurePrivateDialog, but answering only the membership, from the caches when it can. */
+  ensurePrivateMembership(userA: number, userB: number): DialogMembership {
+    const pair = privatePair(userA, userB);
+    const id = this.privateIds.get(pair);
+    const cached = id === undefined ? undefined : this.dialogMembership(id);
+    if (cached) return cached;
+    const { dialog } = this.ensurePrivateDialog(userA, userB);
+    if (this.privateIds.size >= CACHE_LIMIT) this.privateIds.clear();
+    this.privateIds.set(pair, dialog.id);
+    return this.remember({ id: dialog.id, type: dialog.type, occupantIds: dialog.occupantIds });
+  }
+
+  private remember(membership: DialogMembership): DialogMembership {
+    if (this.memberships.size >= CACHE_LIMIT) this.memberships.clear();
+    this.memberships.set(membership.id, membership);
+    return membership;
+  }
+
+  private forget(id: string): void {
+    this.memberships.delete(id);
+  }
+
+  private forgetAll(): void {
+    this.privateIds.clear();
+    this.memberships.clear();
+  }
 
   createDialog(input: NewDialog): DialogRecord {
     const occupants = [...new Set([input.ownerId, ...input.occupantIds])].sort((a, b) => a - b);
@@ -139,6 +190,7 @@ export class SqlDialogs implements DialogStore {
   }
 
   updateDialog(id: string, changes: DialogChanges): DialogRecord {
+    this.forget(id);
     return this.db.transaction(() => {
       const dialog = this.requireDialog(id);
       const data = changes.data === undefined ? dialog.data : mergeData(dialog.data, changes.data);
@@ -155,6 +207,7 @@ export class SqlDialogs implements DialogStore {
       for (const userId of changes.addOccupants ?? []) add.run([id, userId]);
       const remove = this.db.prepare('DELETE FROM dialog_occupants WHERE dialog_id = ? AND user_id = ?');
       for (const userId of changes.removeOccupants ?? []) remove.run([id, userId]);
+      this.forget(id);
       return this.requireDialog(id);
     });
   }
@@ -166,6 +219,8 @@ export class SqlDialogs implements DialogStore {
   deleteDialog(id: string): void {
     // Messages, occupants, marks and hidden rows go with it (ON DELETE CASCADE).
     this.db.prepare('DELETE FROM dialogs WHERE id = ?').run([id]);
+    // Also the pair's id, if it was a private dialog: the next message to that pair makes a new one.
+    this.forgetAll();
   }
 
   unreadCount(userId: number, dialogId: string): number {
@@ -203,6 +258,7 @@ export class SqlDialogs implements DialogStore {
     occupants: number[],
     extra: { name: string | null; photo: string | null; data: Record<string, unknown> | null; privatePair: string | null },
   ): void {
+    this.forget(id);
     const now = this.now();
     this.db
       .prepare(

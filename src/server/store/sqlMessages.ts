@@ -95,31 +95,40 @@ export class SqlMessages implements MessageStore {
     return this.db.transaction(() => {
       // Inside the transaction: a message that fails to insert must not leave a new, empty dialog behind.
       const dialog =
-        'privateWith' in input ? this.dialogs.ensurePrivateDialog(input.senderId, input.privateWith).dialog : this.dialogs.getDialog(input.dialogId);
+        'privateWith' in input ? this.dialogs.ensurePrivateMembership(input.senderId, input.privateWith) : this.dialogs.dialogMembership(input.dialogId);
       if (!dialog) throw new Error(`No dialog ${'dialogId' in input ? input.dialogId : ''}`);
       const now = this.now();
-      const id = input.id ?? newObjectId(now);
       const recipientId = dialog.type === 3 ? (dialog.occupantIds.find((u) => u !== input.senderId) ?? 0) : 0;
-      this.db
-        .prepare(
-          `INSERT INTO messages (id, dialog_id, sender_id, recipient_id, body, date_sent, attachments, custom_params,
-             markable, stanza_id, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run([
-          id,
-          dialog.id,
-          input.senderId,
-          recipientId,
-          input.body,
-          input.dateSent,
-          JSON.stringify(input.attachments ?? []),
-          JSON.stringify(input.customParams ?? {}),
-          input.markable ? 1 : 0,
-          input.stanzaId !== undefined && input.stanzaId !== id ? input.stanzaId : null,
-          now,
-          now,
-        ]);
+      const attachments = JSON.stringify(input.attachments ?? []);
+      const customParams = JSON.stringify(input.customParams ?? {});
+      const insert = this.db.prepare(
+        `INSERT INTO messages (id, dialog_id, sender_id, recipient_id, body, date_sent, attachments, custom_params,
+           markable, stanza_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      );
+      const row = (id: string, stanzaId: string | undefined): SqlValue[] => [
+        id,
+        dialog.id,
+        input.senderId,
+        recipientId,
+        input.body,
+        input.dateSent,
+        attachments,
+        customParams,
+        input.markable ? 1 : 0,
+        stanzaId !== undefined && stanzaId !== id ? stanzaId : null,
+        now,
+        now,
+      ];
+      // A preferred id that is taken is kept as the stanza id instead: the primary key says so, no read needed.
+      let id = input.id ?? input.preferredId ?? newObjectId(now);
+      let stanzaId = input.preferredId === undefined ? input.stanzaId : undefined;
+      if (insert.run(row(id, stanzaId)).changes === 0) {
+        if (input.id !== undefined || input.preferredId === undefined) throw new Error(`A message with id ${id} already exists`);
+        stanzaId = input.preferredId;
+        id = newObjectId(now);
+        if (insert.run(row(id, stanzaId)).changes === 0) throw new Error(`A message with id ${id} already exists`);
+      }
       // The sender has read and received its own message (as the cloud reports it).
       this.db.prepare('INSERT INTO message_reads (message_id, user_id) VALUES (?, ?)').run([id, input.senderId]);
       this.db.prepare('INSERT INTO message_deliveries (message_id, user_id) VALUES (?, ?)').run([id, input.senderId]);
@@ -140,7 +149,22 @@ export class SqlMessages implements MessageStore {
         .run([dialog.id, input.senderId]);
       // A dialog someone deleted for themself comes back with the next message, as in the cloud.
       this.db.prepare('DELETE FROM hidden_dialogs WHERE dialog_id = ?').run([dialog.id]);
-      return this.requireMessage(id);
+      // The record from the values just written (what getMessage would read back), without reading it.
+      return {
+        id,
+        dialogId: dialog.id,
+        senderId: input.senderId,
+        recipientId,
+        body: input.body,
+        dateSent: input.dateSent,
+        attachments: JSON.parse(attachments) as QBAttachment[],
+        customParams: JSON.parse(customParams) as Record<string, string>,
+        markable: Boolean(input.markable),
+        readIds: [input.senderId],
+        deliveredIds: [input.senderId],
+        createdAt: now,
+        updatedAt: now,
+      };
     });
   }
 

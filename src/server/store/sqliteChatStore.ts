@@ -4,6 +4,7 @@
 import type {
   ChatStore,
   DialogChanges,
+  DialogMembership,
   DialogQuery,
   DialogRecord,
   ListedDialog,
@@ -131,6 +132,9 @@ class SqliteChatStore implements ChatStore {
   }
   getDialog(id: string): DialogRecord | undefined {
     return this.dialogs.getDialog(id);
+  }
+  dialogMembership(id: string): DialogMembership | undefined {
+    return this.dialogs.dialogMembership(id);
   }
   findPrivateDialog(userA: number, userB: number): DialogRecord | undefined {
     return this.dialogs.findPrivateDialog(userA, userB);

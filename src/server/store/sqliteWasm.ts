@@ -21,6 +21,7 @@ class WasmDriver implements SqlDriver {
   // The library's statements are WASM memory the GC never frees: one per SQL text, finalized in close().
   private readonly statements = new Map<string, WasmStatement>();
   private depth = 0;
+  private readonly rollbackListeners: Array<() => void> = [];
 
   constructor(
     private readonly db: Database,
@@ -60,11 +61,19 @@ class WasmDriver implements SqlDriver {
       return result;
     } catch (error) {
       // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); then there is nothing to undo.
-      if (this.db.inTransaction) this.db.exec(outermost ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+      try {
+        if (this.db.inTransaction) this.db.exec(outermost ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+      } finally {
+        for (const listener of this.rollbackListeners) listener();
+      }
       throw error;
     } finally {
       this.depth--;
     }
+  }
+
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
   }
 
   close(): void {

@@ -14,7 +14,7 @@ import { isCustomParam } from '../../../shared/messageFields';
 import { DialogTypes } from '../../../shared/models';
 import { isObjectId } from '../../../shared/objectId';
 import { cloneElement, NS, readExtraParams, setExtraParam } from '../../../shared/stanza';
-import type { ChatStore, DialogRecord, MessageRecord, MessageTarget } from '../../store/chatStore';
+import type { ChatStore, DialogMembership, DialogRecord, MessageRecord, MessageTarget } from '../../store/chatStore';
 import type { ModuleContext, Router, StanzaContext, XmppModule } from '../router';
 import { saveBatch } from '../saveBatch';
 import { performAmpAction, readAmpRules, triggeredRule, type AmpRule, type PlannedDelivery } from './amp';
@@ -185,7 +185,7 @@ function persist(store: ChatStore, stanza: Element, senderId: number, recipientI
 
   // A 1:1 message belongs to the pair's private dialog; a client-named dialog is taken only when it is
   // exactly that dialog, so a sender cannot file a message into a dialog the recipient does not share.
-  const requested = isObjectId(params.dialog_id) ? store.getDialog(params.dialog_id) : undefined;
+  const requested = isObjectId(params.dialog_id) ? store.dialogMembership(params.dialog_id) : undefined;
   const target: MessageTarget =
     requested && isPrivateDialogOf(requested, senderId, recipientId)
       ? { dialogId: requested.id }
@@ -205,8 +205,9 @@ export function saveStanza(store: ChatStore, stanza: Element, senderId: number, 
 
   // The stanza id becomes the stored id when it can be one; otherwise it is kept beside the stored id.
   // Either way a marker citing the stanza id finds the message.
+  // Whether the id is taken the store finds out by inserting it (NewMessage.preferredId), not by a read.
   const stanzaId = stanza.attrs.id;
-  const idUsable = isObjectId(stanzaId) && !store.getMessage(stanzaId);
+  const idUsable = isObjectId(stanzaId);
   return store.createMessage({
     ...target,
     senderId,
@@ -215,7 +216,7 @@ export function saveStanza(store: ChatStore, stanza: Element, senderId: number, 
     attachments,
     customParams,
     markable: Boolean(stanza.getChild('markable', NS.markers)),
-    id: idUsable ? stanzaId : undefined,
+    preferredId: idUsable ? stanzaId : undefined,
     stanzaId: idUsable ? undefined : stanzaId,
   });
 }
@@ -227,7 +228,7 @@ export function addStoredIds(routed: Element, stored: MessageRecord): void {
   setExtraParam(routed, 'dialog_id', stored.dialogId);
 }
 
-function isPrivateDialogOf(dialog: DialogRecord, userA: number, userB: number): boolean {
+function isPrivateDialogOf(dialog: DialogMembership, userA: number, userB: number): boolean {
   const { type, occupantIds } = dialog;
   return type === DialogTypes.private && occupantIds.length === 2 && occupantIds.includes(userA) && occupantIds.includes(userB);
 }
