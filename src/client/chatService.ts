@@ -7,7 +7,7 @@ import { isCustomParam } from '../shared/messageFields';
 import { DialogTypes, type QBDialog, type QBMessage, type QBMessageList, type QBUser } from '../shared/models';
 import { newObjectId } from '../shared/objectId';
 import { silentLogger, type Logger } from '../shared/logger';
-import type { ConnectionState, ServerDecision, StanzaRecord } from '../shared/protocol';
+import type { ConnectionState, ServerDecision, StanzaRecord, TypingState } from '../shared/protocol';
 import type { WireDecision } from '../shared/serverDecisionWire';
 import { displayName, placeholderName } from '../shared/users';
 import type {
@@ -24,8 +24,9 @@ import type {
 import { opponentOf, privateDialogWith, sortDialogs, withDialogRead, withMessage } from './dialogList';
 import { TypedEmitter } from './events';
 import { historyPage, type Cursor } from './history';
+import { chatStateFromStanza, markerFromStanza, type ChatStateSignal, type MarkerSignal } from './chatSignals';
 import { messageFromStanza } from './messageFromStanza';
-import { restMessageBody, systemNotificationStanza } from './outgoingMessage';
+import { chatStateStanza, markerStanza, restMessageBody, systemNotificationStanza } from './outgoingMessage';
 import { QuickBloxError } from './quickbloxError';
 import { RestClient } from './restClient';
 import { parseRawStanza } from './rawStanza';
@@ -59,6 +60,8 @@ interface Connection extends ConnectionParts {
 const DEFAULT_PAGE = 50;
 /** Ids of messages already emitted, so a REST send echoed back over XMPP is not shown twice. */
 const SEEN_IDS_LIMIT = 2000;
+/** Markable messages from others waiting for our `<displayed/>`, per dialog; the oldest go beyond this. */
+const UNREAD_MARKABLE_LIMIT = 100;
 
 export class ChatService implements ChatServiceApi {
   private readonly events: TypedEmitter<ChatServiceEvents>;
@@ -70,6 +73,8 @@ export class ChatService implements ChatServiceApi {
   private readonly sequence = new SequenceCounter();
   private readonly names = new Map<number, string>();
   private readonly seenIds = new Set<string>();
+  /** Per dialog: markable messages from others (id → sender) to send `<displayed/>` for at the next markRead. */
+  private readonly unreadMarkable = new Map<string, Map<string, number>>();
   private readonly timeoutMs: number;
   private connection: Connection | undefined;
   private dialogList: QBDialog[] = [];
@@ -162,6 +167,7 @@ export class ChatService implements ChatServiceApi {
       await closeConnection(connection);
       this.dialogList = [];
       this.seenIds.clear();
+      this.unreadMarkable.clear();
       // The next connect may be another application or server, where these ids mean other users.
       this.names.clear();
       this.events.emit('dialogs', []);
@@ -203,13 +209,21 @@ export class ChatService implements ChatServiceApi {
     );
     // Listing marks the listed messages read for us on the server, and the newest page is where the
     // unread ones are; a backlog longer than the page stays unread there until markRead.
-    if (markAsRead && !options.before && generation === this.generation) this.zeroUnread(dialogId);
+    if (markAsRead && !options.before && generation === this.generation) {
+      this.zeroUnread(dialogId);
+      const me = this.connection?.me;
+      // The sender learns that we read these from our `<displayed/>` at the next markRead.
+      for (const m of messages) {
+        if (me && m.markable === 1 && m.sender_id !== me.id && !m.read_ids.includes(me.id)) this.rememberUnread(dialogId, m._id, m.sender_id);
+      }
+    }
     return messages;
   }
 
   async markRead(dialogId: string): Promise<void> {
     const { rest } = this.requireConnection();
     const generation = this.generation;
+    this.sendDisplayed(dialogId);
     await rest.markDialogRead(dialogId);
     if (generation === this.generation) this.zeroUnread(dialogId);
   }
@@ -252,6 +266,17 @@ export class ChatService implements ChatServiceApi {
     if (!message) throw new Error('the sent stanza could not be read back as a message');
     this.acceptMessage(message);
     return message;
+  }
+
+  async sendTyping(dialogId: string, state: TypingState): Promise<void> {
+    const { xmpp, me, target } = this.requireConnection();
+    const dialog = this.dialogList.find((d) => d._id === dialogId);
+    if (!dialog) throw new Error(`dialog ${dialogId} not found; refresh the dialog list`);
+    if (dialog.type !== DialogTypes.private) throw new Error('typing notifications go to private dialogs only: group chat states need a joined room');
+    const opponent = opponentOf(dialog, me.id);
+    if (opponent === undefined) throw new Error(`private dialog ${dialogId} has no opponent`);
+    if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
+    await xmpp.send(chatStateStanza(userJid(opponent, target.appId, target.chatDomain), state));
   }
 
   async sendSystemNotification(userId: number, notification: SystemNotificationInput): Promise<string> {
@@ -429,17 +454,65 @@ export class ChatService implements ChatServiceApi {
       this.log.warn(`message ${element.attrs.id ?? ''} bounced: ${element.getChild('error')?.toString() ?? 'no detail'}`);
       return;
     }
+    const marker = markerFromStanza(element, me.id);
+    if (marker) this.onMarker(marker);
+    const chatState = chatStateFromStanza(element, me.id);
+    if (chatState) this.onChatState(chatState);
     const message = messageFromStanza(element, { myUserId: me.id });
     if (!message) return;
     if (!message.chat_dialog_id) {
       // 1:1 from a client that left out dialog_id (the server should have added it): our dialog with the sender.
       message.chat_dialog_id = privateDialogWith(this.dialogList, message.sender_id)?._id ?? '';
     }
+    if (message.markable === 1 && message.sender_id !== me.id && message.chat_dialog_id && !this.seenIds.has(message._id)) {
+      // As the SDK does for every markable message it receives; the id is the one its sender gave it.
+      const markedId = element.attrs.id || message._id;
+      this.sendMarker('received', message.sender_id, markedId, message.chat_dialog_id);
+      this.rememberUnread(message.chat_dialog_id, markedId, message.sender_id);
+    }
     this.acceptMessage(message);
     if (!this.dialogList.some((d) => d._id === message.chat_dialog_id)) {
       // A dialog someone just created with us: fetch the list so the tree shows it.
       this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs: ${String(error)}`));
     }
+  }
+
+  private onMarker(marker: MarkerSignal): void {
+    const dialogId = marker.dialogId || privateDialogWith(this.dialogList, marker.userId)?._id;
+    if (!dialogId) return;
+    this.events.emit('messageStatus', { dialogId, messageId: marker.messageId, userId: marker.userId, status: marker.status });
+  }
+
+  private onChatState(signal: ChatStateSignal): void {
+    const dialogId = signal.dialogId || privateDialogWith(this.dialogList, signal.userId)?._id;
+    if (!dialogId) return;
+    this.events.emit('typing', { dialogId, userId: signal.userId, state: signal.state });
+  }
+
+  private rememberUnread(dialogId: string, messageId: string, senderId: number): void {
+    let unread = this.unreadMarkable.get(dialogId);
+    if (!unread) this.unreadMarkable.set(dialogId, (unread = new Map()));
+    unread.set(messageId, senderId);
+    if (unread.size > UNREAD_MARKABLE_LIMIT) unread.delete(unread.keys().next().value as string);
+  }
+
+  /** `<displayed/>` for every markable message from others this session has not yet marked in the dialog. */
+  private sendDisplayed(dialogId: string): void {
+    const unread = this.unreadMarkable.get(dialogId);
+    if (!unread) return;
+    this.unreadMarkable.delete(dialogId);
+    for (const [messageId, senderId] of unread) this.sendMarker('displayed', senderId, messageId, dialogId);
+  }
+
+  /** Not awaited: a marker that cannot go out (offline) is logged, never an error for the caller. */
+  private sendMarker(kind: 'received' | 'displayed', senderId: number, messageId: string, dialogId: string): void {
+    const connection = this.connection;
+    if (!connection?.xmpp) return;
+    const { xmpp, target } = connection;
+    const to = userJid(senderId, target.appId, target.chatDomain);
+    xmpp.send(markerStanza({ to, id: newObjectId(), kind, messageId, dialogId })).catch((error: unknown) => {
+      this.log.warn(`${kind} marker for ${messageId}: ${errorMessage(error)}`);
+    });
   }
 
   /** Emits a message once and moves its dialog's last_message. */

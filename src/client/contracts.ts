@@ -1,7 +1,7 @@
 // What the extension host's chat service offers its listeners (tree, panels, console, commands).
 // No `vscode` import: this is tested in plain Node. The UI only listens and calls these methods.
 import type { QBAttachment, QBDialog, QBMessage, QBUser } from '../shared/models';
-import type { ConnectionState, ServerDecision, StanzaRecord } from '../shared/protocol';
+import type { ChatState, ConnectionState, MessageStatus, ServerDecision, StanzaRecord, TypingState } from '../shared/protocol';
 import type { NewDialog, OccupantChanges } from './restClient';
 
 export type { NewDialog, OccupantChanges };
@@ -42,12 +42,32 @@ export interface ConnectionTarget {
   password: string;
 }
 
+/** A chat marker from another user about a message (spec §7.6). */
+export interface MessageStatusEvent {
+  dialogId: string;
+  messageId: string;
+  /** Who received or read it. */
+  userId: number;
+  status: MessageStatus;
+}
+
+/** Another user's chat state in a dialog (spec §7.7); only `composing` means typing. */
+export interface TypingEvent {
+  dialogId: string;
+  userId: number;
+  state: ChatState;
+}
+
 export interface ChatServiceEvents {
   state: [state: ConnectionState, detail?: string];
   /** The full, current dialog list (a snapshot, not a delta). */
   dialogs: [dialogs: QBDialog[]];
   /** A message for a dialog: received live, or sent by this session (with its server ids once known). */
   message: [message: QBMessage];
+  /** Another user's `<received/>` (delivered) or `<displayed/>` (read) marker for a message. */
+  messageStatus: [status: MessageStatusEvent];
+  /** Another user's chat state (1:1 `type="chat"` only, for now). */
+  typing: [typing: TypingEvent];
   /** Every stanza sent or received, in order. */
   stanza: [record: StanzaRecord];
   /** What the local server decided for a stanza (any user's), while its decision stream is followed. */
@@ -81,7 +101,9 @@ export interface ChatServiceApi {
   ): Promise<QBMessage[]>;
   /**
    * Marks all of the dialog's messages read for us on the server (`PUT /chat/Message.json`), then
-   * zeroes its local unread count, with a `dialogs` snapshot when that changes it.
+   * zeroes its local unread count, with a `dialogs` snapshot when that changes it. Also sends
+   * `<displayed/>` to their senders for the markable messages from others received (or loaded on
+   * the newest page) since the last markRead, as the SDK's sendReadStatus does.
    */
   markRead(dialogId: string): Promise<void>;
   /**
@@ -89,6 +111,11 @@ export interface ChatServiceApi {
    * (group dialogs, or `viaRest`); resolves with the message as the panel shows it.
    */
   sendMessage(dialogId: string, text: string, options?: SendOptions): Promise<QBMessage>;
+  /**
+   * Sends our chat state to the other occupant of a private dialog (`<composing/>` / `<paused/>`);
+   * group dialogs are refused until the session joins their rooms.
+   */
+  sendTyping(dialogId: string, state: TypingState): Promise<void>;
   /** Sends a system notification to one user over XMPP; resolves with its stanza id. */
   sendSystemNotification(userId: number, notification: SystemNotificationInput): Promise<string>;
   /** Creates a dialog and adds it to the list. */

@@ -76,3 +76,32 @@ export function restMessageBody(input: RestMessageInput): NewRestMessage {
     ...(input.attachments?.length && { attachments: input.attachments }),
   };
 }
+
+export interface MarkerInput {
+  /** Bare JID of the marked message's sender. */
+  to: string;
+  /** Stanza id of the marker itself (an ObjectId, as the SDK sends). */
+  id: string;
+  kind: 'received' | 'displayed';
+  /** The marked message's id. */
+  messageId: string;
+  dialogId: string;
+}
+
+/**
+ * `<received/>` / `<displayed/>` as `sendDeliveredStatus` / `sendReadStatus` build them (spec §7.6):
+ * always `type="chat"` to the sender's bare JID, group dialogs too, with the dialog in extraParams.
+ */
+export function markerStanza(marker: MarkerInput): Element {
+  return xml(
+    'message',
+    { type: 'chat', to: marker.to, id: marker.id },
+    xml(marker.kind, { xmlns: NS.markers, id: marker.messageId }),
+    extraParamsElement({ dialog_id: marker.dialogId }),
+  );
+}
+
+/** `<composing/>` / `<paused/>` as `sendIsTypingStatus` builds it for 1:1 (spec §7.7): no id, no body. */
+export function chatStateStanza(to: string, state: 'composing' | 'paused'): Element {
+  return xml('message', { type: 'chat', to }, xml(state, { xmlns: NS.chatStates }));
+}

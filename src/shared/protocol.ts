@@ -54,11 +54,24 @@ export interface ConversationSnapshot {
   connection: ConnectionState;
 }
 
+/** What a chat marker (spec §7.6) says about one message: `<received/>` or `<displayed/>`. */
+export type MessageStatus = 'delivered' | 'read';
+
+/** XEP-0085 chat states (spec §7.7); QuickBlox apps send composing and paused. */
+export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
+
+/** The chat states the conversation panel sends. */
+export type TypingState = 'composing' | 'paused';
+
 export interface ConversationNotifications {
   snapshot: ConversationSnapshot;
   /** Live messages (received or sent) for this dialog, oldest first. */
   messages: { messages: QBMessage[] };
   connection: { state: ConnectionState; detail?: string };
+  /** `userId` has received (delivered) or displayed (read) message `messageId`. */
+  status: { messageId: string; userId: number; status: MessageStatus };
+  /** `userId`'s chat state in this dialog: composing shows "… is typing", anything else clears it. */
+  typing: { userId: number; state: ChatState };
   [method: string]: unknown;
 }
 
@@ -68,6 +81,8 @@ export interface ConversationRequests {
     params: { beforeDateSent: number; beforeId: string };
     result: { messages: QBMessage[]; hasMore: boolean };
   };
+  /** Our chat state for the other occupant (private dialogs; a no-op elsewhere). */
+  typing: { params: { state: TypingState }; result: null };
   [method: string]: RequestShape;
 }
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
 import { compareMessages } from '../client/history';
 import type { Logger } from '../shared/logger';
-import type { QBMessage } from '../shared/models';
+import { DialogTypes, type QBMessage } from '../shared/models';
 import { isObjectId } from '../shared/objectId';
 import type { ConversationNotifications, ConversationRequests, ConversationSnapshot } from '../shared/protocol';
 import { displayName } from '../shared/users';
@@ -124,6 +124,14 @@ class ConversationPanel implements vscode.Disposable {
             return { id: sent._id };
           },
           loadOlder: ({ beforeDateSent, beforeId }) => this.page({ dateSent: beforeDateSent, id: beforeId }),
+          typing: async ({ state }) => {
+            if (state !== 'composing' && state !== 'paused') throw new Error(`unknown chat state ${String(state)}`);
+            // Group chat states need a joined room; the page only asks for private dialogs, but a
+            // dialog's type is the host's to check.
+            if (service.dialogs.find((d) => d._id === dialogId)?.type !== DialogTypes.private) return null;
+            await service.sendTyping(dialogId, state);
+            return null;
+          },
         },
       },
       deps.logger,
@@ -144,6 +152,13 @@ class ConversationPanel implements vscode.Disposable {
         if (message.chat_dialog_id !== dialogId) return;
         batcher.push(message);
         if (message.sender_id !== service.me?.id) readLater.push(message);
+      }),
+      // Ticks and typing are live-only: a page shown again gets read_ids/delivered_ids in its snapshot.
+      service.on('messageStatus', ({ dialogId: id, messageId, userId, status }) => {
+        if (id === dialogId) this.channel.notify('status', { messageId, userId, status });
+      }),
+      service.on('typing', ({ dialogId: id, userId, state }) => {
+        if (id === dialogId) this.channel.notify('typing', { userId, state });
       }),
       status.onDidChange(({ state, detail }) => {
         // Back online, the page may have missed anything: it gets a whole new snapshot.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ALICE, BOB, DIALOG_ID, ME, message, messages, snapshot } from './fixtures';
+import { ALICE, BOB, DIALOG_ID, ME, dialog, message, messages, snapshot } from './fixtures';
 import { Harness, until, type WebviewPage } from './harness';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -287,5 +287,112 @@ describe('conversation webview (chromium)', function () {
     await until(async () => (view.errors.length > 0 ? true : undefined), 'the console report');
     await view.page.evaluate('window.__host.violations.length = 0');
     view.errors.length = 0;
+  });
+
+  describe('markers and chat states', () => {
+    const TYPING = '.conv-typing';
+    const privateSnapshot = (history = [message(1, { sender_id: ALICE })]) =>
+      snapshot({ dialog: dialog({ type: 3, name: '', occupants_ids: [ME, ALICE] }), messages: history });
+
+    async function statusOf(id: string): Promise<{ text: string | null; status: string | null; label: string | null }> {
+      const tick = view.page.locator(`.msg[data-id="${id}"] .msg-status`);
+      return { text: await tick.textContent(), status: await tick.getAttribute('data-status'), label: await tick.getAttribute('aria-label') };
+    }
+
+    it('shows ✓ sent, ✓✓ delivered and ✓✓ read on our own messages only, and follows status notifications', async () => {
+      await openWith(
+        snapshot({
+          messages: [
+            message(1, { sender_id: ME, read_ids: [ME], delivered_ids: [ME] }),
+            message(2, { sender_id: ME, read_ids: [ME], delivered_ids: [ME, ALICE] }),
+            message(3, { sender_id: ME, read_ids: [ME, ALICE, BOB], delivered_ids: [ME, ALICE, BOB] }),
+            message(4, { sender_id: ALICE, read_ids: [ALICE], delivered_ids: [ALICE] }),
+          ],
+        }),
+      );
+      assert.deepEqual(await statusOf('m000001'), { text: '✓', status: 'sent', label: 'Sent' });
+      assert.deepEqual(await statusOf('m000002'), { text: '✓✓', status: 'delivered', label: 'Delivered by Alice' });
+      assert.deepEqual(await statusOf('m000003'), { text: '✓✓', status: 'read', label: 'Read by Alice, Bob' });
+      assert.equal(await view.page.locator('.msg[data-id="m000004"] .msg-status').count(), 0, 'no ticks on others\' messages');
+      const colour = (id: string) =>
+        view.page.evaluate<string>(`getComputedStyle(document.querySelector('.msg[data-id="${id}"] .msg-status')).color`);
+      assert.equal(await colour('m000003'), 'rgb(77, 170, 252)', 'read takes the accent colour');
+      assert.notEqual(await colour('m000002'), await colour('m000003'));
+
+      await view.notify('status', { messageId: 'm000001', userId: ALICE, status: 'delivered' });
+      await until(async () => ((await statusOf('m000001')).status === 'delivered' ? true : undefined), 'delivered');
+      assert.deepEqual(await statusOf('m000001'), { text: '✓✓', status: 'delivered', label: 'Delivered by Alice' });
+      await view.notify('status', { messageId: 'm000001', userId: ALICE, status: 'read' });
+      await until(async () => ((await statusOf('m000001')).status === 'read' ? true : undefined), 'read');
+      assert.equal((await statusOf('m000001')).label, 'Read by Alice');
+
+      // A marker may overtake its live message: it is applied when the message arrives.
+      await view.notify('status', { messageId: 'm000005', userId: BOB, status: 'read' });
+      await view.notify('messages', { messages: [message(5, { sender_id: ME, read_ids: [ME], delivered_ids: [ME] })] });
+      await view.page.locator('.msg[data-id="m000005"]').waitFor();
+      assert.deepEqual(await statusOf('m000005'), { text: '✓✓', status: 'read', label: 'Read by Bob' });
+      await view.screenshot('conversation-ticks.png');
+    });
+
+    it('shows who is typing, and clears it on paused, on their message and after 30 s', async () => {
+      await openWith(privateSnapshot());
+      const indicator = view.page.locator(TYPING);
+      const text = async (want: string) => until(async () => ((await indicator.textContent()) === want ? true : undefined), `"${want}"`);
+      assert.equal(await indicator.textContent(), '');
+      assert.equal(await indicator.getAttribute('role'), 'status');
+
+      await view.notify('typing', { userId: ALICE, state: 'composing' });
+      await text('Alice is typing…');
+      assert.equal(await indicator.isVisible(), true);
+      await view.screenshot('conversation-typing.png');
+      await view.notify('typing', { userId: ALICE, state: 'paused' });
+      await text('');
+      assert.equal(await indicator.isVisible(), false, 'takes no room');
+
+      await view.notify('typing', { userId: ALICE, state: 'composing' });
+      await text('Alice is typing…');
+      await view.notify('messages', { messages: [message(2, { sender_id: ALICE })] });
+      await text('');
+
+      await view.notify('typing', { userId: ME, state: 'composing' });
+      await view.notify('typing', { userId: ALICE, state: 'gone' });
+      await view.settle();
+      assert.equal(await indicator.textContent(), '', 'never for ourselves');
+
+      await view.page.clock.install();
+      await view.notify('typing', { userId: ALICE, state: 'composing' });
+      await text('Alice is typing…');
+      await view.page.clock.fastForward(29_000);
+      assert.equal(await indicator.textContent(), 'Alice is typing…');
+      await view.page.clock.fastForward(1_500);
+      await text('');
+    });
+
+    it('the composer posts composing, paused after 3 s idle or on send; none for group dialogs', async () => {
+      await openWith(privateSnapshot());
+      await view.page.clock.install();
+      const input = view.page.locator(INPUT);
+      const states = async () => (await view.requests('typing')).map((r) => (r.params as { state: string }).state);
+      await input.pressSequentially('hel');
+      await view.waitForRequest('typing');
+      assert.deepEqual(await states(), ['composing'], 'once, not per keystroke');
+      await view.page.clock.fastForward(3_100);
+      await view.waitForRequest('typing', 2);
+      assert.deepEqual(await states(), ['composing', 'paused']);
+
+      await input.pressSequentially('lo');
+      await view.waitForRequest('typing', 3);
+      await input.press('Enter');
+      await view.waitForRequest('send');
+      assert.deepEqual(await states(), ['composing', 'paused', 'composing', 'paused'], 'paused on send');
+      await view.page.clock.fastForward(5_000);
+      assert.equal((await view.requests('typing')).length, 4, 'no second paused');
+      await view.close();
+
+      await openWith(snapshot({ messages: [message(1)] }));
+      await view.page.locator(INPUT).pressSequentially('hi group');
+      await view.settle();
+      assert.deepEqual(await view.requests('typing'), [], 'group dialogs get no chat states yet');
+    });
   });
 });

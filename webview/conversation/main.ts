@@ -1,12 +1,13 @@
 // The conversation panel: wires the header, the timeline and the composer to the host protocol and
 // keeps dialog id, draft and scroll position in the webview state across reloads.
 import type {
+  ChatState,
   ConnectionState,
   ConversationNotifications,
   ConversationRequests,
   ConversationSnapshot,
 } from '../../src/shared/protocol';
-import type { QBMessage } from '../../src/shared/models';
+import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { appRoot, el } from '../common/dom';
 import { connectRpc } from '../common/rpc';
 import { BOTTOM, type ScrollAnchor } from '../common/virtualList';
@@ -14,12 +15,16 @@ import { loadState, saveState } from '../common/vscodeApi';
 import { createComposer } from './composer';
 import { createHeader } from './header';
 import { type ConversationState, isConversationState } from './state';
+import { senderName, type People } from './messageRow';
 import { Timeline } from './timeline';
+import { createTypingIndicator } from './typing';
 
 /** State from before a reload; used once, by the first snapshot of the same dialog. */
 let restored = loadState(isConversationState);
 let dialogId: string | undefined;
 let lastSaved = '';
+let dialogType: QBDialog['type'] | undefined;
+let people: People = { myUserId: -1, names: {} };
 
 const header = createHeader();
 const notice = el('div', { className: 'conv-notice', attrs: { role: 'status' } });
@@ -41,10 +46,17 @@ const composer = createComposer({
     await rpc.request('send', { text });
   },
   onDraftChange: persist,
+  onTyping: (state) => {
+    // Group chat states need a joined room, which the host does not have yet: private dialogs only.
+    if (dialogType !== DialogTypes.private) return;
+    // Best effort: a chat state that does not go out is not worth telling the user about.
+    rpc.request('typing', { state }).catch(() => undefined);
+  },
 });
+const typing = createTypingIndicator();
 // The notice floats over the top of the list so showing it never shifts the rows under the reader.
 const main = el('main', { className: 'conv-main' }, [viewport, notice]);
-appRoot().append(header.element, main, composer.element);
+appRoot().append(header.element, main, typing.element, composer.element);
 
 function persist(): void {
   if (dialogId === undefined) return;
@@ -87,7 +99,10 @@ function onSnapshot(snapshot: ConversationSnapshot): void {
   }
   const first = dialogId === undefined;
   restored = undefined;
+  if (id !== dialogId) typing.clear();
   dialogId = id;
+  dialogType = snapshot.dialog.type;
+  people = { myUserId: snapshot.myUserId, names: snapshot.names };
   header.showDialog(snapshot.dialog, { myUserId: snapshot.myUserId, names: snapshot.names });
   showConnection(snapshot.connection);
   timeline.show(snapshot, anchor);
@@ -100,6 +115,20 @@ function onSnapshot(snapshot: ConversationSnapshot): void {
 
 const rpc = connectRpc<ConversationRequests, ConversationNotifications>({
   snapshot: onSnapshot,
-  messages: ({ messages }) => timeline.appendLive(messages),
-  connection: ({ state, detail }) => showConnection(state, detail),
+  messages: ({ messages }) => {
+    for (const m of messages) typing.messageFrom(m.sender_id);
+    timeline.appendLive(messages);
+  },
+  connection: ({ state, detail }) => {
+    // Offline, nobody's chat state reaches us any more.
+    if (state !== 'online') typing.clear();
+    showConnection(state, detail);
+  },
+  status: (update) => timeline.applyStatus(update),
+  typing: ({ userId, state }) => showTyping(userId, state),
 });
+
+function showTyping(userId: number, state: ChatState): void {
+  if (dialogId === undefined || userId === people.myUserId) return;
+  typing.update(userId, senderName(people, userId), state);
+}

@@ -16,6 +16,34 @@ export function senderName(people: People, userId: number): string {
   return people.names[userId] ?? placeholderName(userId);
 }
 
+/** Sent (stored), delivered to or read by someone other than the sender: the ticks of one's own messages. */
+export type Delivery = 'sent' | 'delivered' | 'read';
+
+export function deliveryOf(message: QBMessage): { delivery: Delivery; by: number[] } {
+  const readBy = message.read_ids.filter((id) => id !== message.sender_id);
+  if (readBy.length > 0) return { delivery: 'read', by: readBy };
+  const deliveredBy = message.delivered_ids.filter((id) => id !== message.sender_id);
+  if (deliveredBy.length > 0) return { delivery: 'delivered', by: deliveredBy };
+  return { delivery: 'sent', by: [] };
+}
+
+const TICKS: Record<Delivery, { text: string; label: string }> = {
+  sent: { text: '✓', label: 'Sent' },
+  delivered: { text: '✓✓', label: 'Delivered' },
+  read: { text: '✓✓', label: 'Read' },
+};
+
+function renderTicks(message: QBMessage, people: People): HTMLElement {
+  const { delivery, by } = deliveryOf(message);
+  const tick = TICKS[delivery];
+  const label = by.length > 0 ? `${tick.label} by ${by.map((id) => senderName(people, id)).join(', ')}` : tick.label;
+  return el('span', {
+    className: `msg-status msg-status-${delivery}`,
+    text: tick.text,
+    attrs: { role: 'img', 'aria-label': label, title: label, 'data-status': delivery },
+  });
+}
+
 export function renderMessage(message: QBMessage, people: People): HTMLElement {
   const mine = message.sender_id === people.myUserId;
   // QuickBlox date_sent is in seconds.
@@ -28,6 +56,7 @@ export function renderMessage(message: QBMessage, people: People): HTMLElement {
       attrs: { datetime: sent.toISOString(), title: sent.toLocaleString() },
     }),
   ]);
+  if (mine) meta.append(renderTicks(message, people));
   const parts: Node[] = [meta];
   if (message.message) parts.push(el('div', { className: 'msg-body', text: message.message }));
   const chips = [
