@@ -72,11 +72,13 @@ const USER_SETTINGS = {
 };
 
 /**
- * Starts code-server and a browser on it. `payload` is VS Code's development payload (an array of
- * [name, value] pairs whose paths become vscode-remote URIs); it is honoured only with
- * enable-smoke-test-driver, without which the page silently loads with no extension under test.
+ * Starts code-server alone on 127.0.0.1 (`port` 0: a free one), with its profile, HOME and XDG dirs
+ * under runDir. `url(payload)` is the workbench address for `workspace`; `payload` is VS Code's
+ * development payload (an array of [name, value] pairs whose paths become vscode-remote URIs), honoured
+ * only with enable-smoke-test-driver, without which the page silently loads with no extension under test.
+ * Shared by openWorkbench (tests) and scripts/workbench.mjs (`npm run workbench`).
  */
-async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, env = {}, payload = {}, startupTimeoutMs = 60000 }) {
+async function startCodeServer({ runDir, workspace, userDataDir, extensionsDir, env = {}, port = 0, startupTimeoutMs = 60000, stdio }) {
   const cs = codeServerEnv();
   const dirs = {
     home: path.join(runDir, 'home'),
@@ -92,8 +94,7 @@ async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, en
   // code-server and chromium write into HOME/XDG dirs even with explicit data dirs: keep them in runDir.
   const isolated = { HOME: dirs.home, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: dirs.xdg, XDG_DATA_HOME: dirs.xdg, XDG_CACHE_HOME: dirs.xdg };
 
-  const port = await freePort();
-  const origin = `127.0.0.1:${port}`;
+  const origin = `127.0.0.1:${port || (await freePort())}`;
   const logFd = fs.openSync(path.join(runDir, 'code-server.log'), 'w');
   // detached: its own process group, because its extension host and pty children outlive a plain kill.
   const server = spawn(
@@ -101,7 +102,7 @@ async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, en
     [cs.CS_ENTRY, '--config', path.join(runDir, 'code-server.yaml'), '--bind-addr', origin, '--auth', 'none',
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
       '--user-data-dir', dirs.ud, '--extensions-dir', dirs.exts, '--vscode-option', 'enable-smoke-test-driver', workspace],
-    { env: { ...process.env, ...env, ...isolated }, detached: true, stdio: ['ignore', logFd, logFd] },
+    { env: { ...process.env, ...env, ...isolated }, detached: true, stdio: stdio || ['ignore', logFd, logFd] },
   );
   fs.closeSync(logFd);
   let serverGone = false;
@@ -113,15 +114,44 @@ async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, en
       // the group is already gone
     }
   };
-  // Last resort if the caller dies without close(): never leave a code-server behind.
+  // Last resort if the caller dies without stop(): never leave a code-server behind.
   const onExit = () => killGroup('SIGKILL');
   process.on('exit', onExit);
 
-  let context;
+  async function stop() {
+    killGroup('SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (!serverGone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    killGroup('SIGKILL');
+    process.off('exit', onExit);
+  }
+
+  const remote = (p) => `vscode-remote://${origin}${path.resolve(p)}`;
+  const url = (payload = {}) => {
+    const payloadPairs = Object.entries(payload).map(([k, v]) => [k, remote(v)]);
+    return `http://${origin}/?folder=${encodeURIComponent(workspace)}` +
+      (payloadPairs.length ? `&payload=${encodeURIComponent(JSON.stringify(payloadPairs))}` : '');
+  };
+
   try {
     await waitForHttp(`http://${origin}/healthz`, startupTimeoutMs);
+  } catch (err) {
+    killGroup('SIGKILL');
+    process.off('exit', onExit);
+    throw err;
+  }
+  return { server, origin, dirs, isolated, chromiumPath: cs.CHROMIUM, url, killGroup, stop };
+}
+
+/** Starts code-server (startCodeServer) and a headless chromium on it. */
+async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, env = {}, payload = {}, startupTimeoutMs = 60000 }) {
+  const cs = await startCodeServer({ runDir, workspace, userDataDir, extensionsDir, env, startupTimeoutMs });
+  const { dirs, isolated, origin } = cs;
+
+  let context;
+  try {
     context = await chromium.launchPersistentContext(dirs.chromium, {
-      executablePath: cs.CHROMIUM,
+      executablePath: cs.chromiumPath,
       headless: true,
       env: { ...process.env, ...isolated },
       viewport: { width: 1400, height: 900 },
@@ -131,8 +161,7 @@ async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, en
         '--disable-component-update', '--disable-sync'],
     });
   } catch (err) {
-    killGroup('SIGKILL');
-    process.off('exit', onExit);
+    await cs.stop();
     throw err;
   }
   const page = context.pages()[0] || (await context.newPage());
@@ -140,21 +169,14 @@ async function openWorkbench({ runDir, workspace, userDataDir, extensionsDir, en
   page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
 
-  const remote = (p) => `vscode-remote://${origin}${path.resolve(p)}`;
-  const payloadPairs = Object.entries(payload).map(([k, v]) => [k, remote(v)]);
-  const url = `http://${origin}/?folder=${encodeURIComponent(workspace)}` +
-    (payloadPairs.length ? `&payload=${encodeURIComponent(JSON.stringify(payloadPairs))}` : '');
+  const url = cs.url(payload);
 
   async function close() {
     await context.close().catch(() => undefined);
-    killGroup('SIGTERM');
-    const deadline = Date.now() + 5000;
-    while (!serverGone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    killGroup('SIGKILL');
-    process.off('exit', onExit);
+    await cs.stop();
     fs.writeFileSync(path.join(runDir, 'browser-console.log'), consoleLines.join('\n') + '\n');
   }
   return { page, url, origin, dirs, consoleLines, close };
 }
 
-module.exports = { cacheDir, openWorkbench };
+module.exports = { cacheDir, codeServerEnv, openWorkbench, startCodeServer };
