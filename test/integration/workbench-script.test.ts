@@ -1,11 +1,9 @@
-// `npm run workbench` (scripts/workbench.mjs): its command line, and — where code-server is installed
-// (scripts/setup-code-server.sh, as the e2e tests need) — a short real run: the local server and
-// code-server start, the printed URL loads the extension from this folder, and Ctrl+C stops both.
+// `npm run workbench` (scripts/workbench.mjs): its command line, and a short real run: code-server is
+// installed if missing, the local server and code-server start, the printed URL loads the extension
+// from this folder, and Ctrl+C stops both.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { get } from 'node:http';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { builtFile, repoRoot } from '../support/built';
 
@@ -65,8 +63,8 @@ describe('npm run workbench', function () {
   });
 
   it('serves the extension in code-server and stops everything on Ctrl+C', async function () {
-    const cache = process.env.QB_E2E_CACHE || join(homedir(), '.cache', 'quickblox-workbench-e2e');
-    if (!existsSync(join(cache, 'env.sh'))) this.skip(); // code-server not installed: `npm run test:e2e` installs it
+    // Like a user's first `npm run workbench`, this installs code-server when it is missing (~2 min).
+    this.timeout(300_000);
     builtFile('dist/server.js');
     const child: ChildProcess = spawn(process.execPath, [SCRIPT, '--prebuilt', '--port', '0', '--memory', '--http-port', '0', '--xmpp-port', '0'], {
       cwd: repoRoot,
