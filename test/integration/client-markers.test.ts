@@ -2,62 +2,18 @@
 // (demo user 2) through the local server: the peer's markers and typing reach the service as
 // events, and the service's own markers and chat states reach the peer shaped as the SDK sends them.
 import * as assert from 'node:assert/strict';
-import { client, type Client } from '@xmpp/client';
-import { xml, type Element } from '@xmpp/xml';
+import type { Client } from '@xmpp/client';
+import { xml } from '@xmpp/xml';
 import { ChatService } from '../../src/client/chatService';
 import type { MessageStatusEvent, TypingEvent } from '../../src/client/contracts';
 import { localConnectionTarget } from '../../src/client/profile';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
-import { stderrLogger } from '../../src/shared/logger';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import { startLocalServer } from '../../src/server/localServer';
-
-const WAIT_MS = 5000;
-const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
-
-/** The first value `take` accepts among what `subscribe` delivers; bounded. */
-function waitFor<T, V>(subscribe: (listener: (value: V) => void) => () => void, take: (value: V) => T | undefined, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`));
-    }, WAIT_MS);
-    const unsubscribe = subscribe((value) => {
-      const result = take(value);
-      if (result === undefined) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(result);
-    });
-  });
-}
-
-async function plainClient(info: LocalServerInfo, user: DemoUser): Promise<Client> {
-  const xmpp = client({
-    service: info.xmpp,
-    domain: info.domain,
-    username: `${user.id}-${info.appId}`,
-    credentials: (authenticate) => authenticate({ username: `${user.id}-${info.appId}`, password: user.password }, 'PLAIN'),
-  });
-  xmpp.on('error', (error) => logger.warn(`plain client: ${error.message}`));
-  xmpp.reconnect.stop();
-  await xmpp.start();
-  await xmpp.send(xml('presence'));
-  return xmpp;
-}
-
-function messagesOf(xmpp: Client) {
-  return (listener: (element: Element) => void) => {
-    const onStanza = (element: Element) => {
-      if (element.is('message')) listener(element);
-    };
-    xmpp.on('stanza', onStanza);
-    return () => void xmpp.removeListener('stanza', onStanza);
-  };
-}
+import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
 
 describe('client: markers and chat states against the local server', function () {
   this.timeout(20_000);

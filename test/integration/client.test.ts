@@ -2,63 +2,18 @@
 // memory, demo data): sign in as demo user 1, list dialogs and history, and exchange messages with
 // demo user 2 on a second, plain @xmpp/client connection that knows nothing of our code.
 import * as assert from 'node:assert/strict';
-import { client, type Client } from '@xmpp/client';
-import { xml, type Element } from '@xmpp/xml';
+import type { Client } from '@xmpp/client';
+import { xml } from '@xmpp/xml';
 import { ChatService } from '../../src/client/chatService';
 import { localConnectionTarget } from '../../src/client/profile';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
-import { stderrLogger } from '../../src/shared/logger';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { newObjectId } from '../../src/shared/objectId';
 import type { ConnectionState, StanzaRecord } from '../../src/shared/protocol';
 import { readExtraParams } from '../../src/shared/stanza';
 import { startLocalServer } from '../../src/server/localServer';
-
-const WAIT_MS = 5000;
-const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
-
-/** Resolves with the first value `take` accepts among events `subscribe` delivers; bounded. */
-function waitFor<T, V>(subscribe: (listener: (value: V) => void) => () => void, take: (value: V) => T | undefined, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`));
-    }, WAIT_MS);
-    const unsubscribe = subscribe((value) => {
-      const result = take(value);
-      if (result === undefined) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(result);
-    });
-  });
-}
-
-/** A plain xmpp.js client, as any third-party app would connect (PLAIN is fine on loopback). */
-async function plainClient(info: LocalServerInfo, user: DemoUser): Promise<Client> {
-  const xmpp = client({
-    service: info.xmpp,
-    domain: info.domain,
-    username: `${user.id}-${info.appId}`,
-    credentials: (authenticate) => authenticate({ username: `${user.id}-${info.appId}`, password: user.password }, 'PLAIN'),
-  });
-  xmpp.on('error', (error) => logger.warn(`plain client: ${error.message}`));
-  xmpp.reconnect.stop();
-  await xmpp.start();
-  await xmpp.send(xml('presence'));
-  return xmpp;
-}
-
-function messages(xmpp: Client) {
-  return (listener: (element: Element) => void) => {
-    const onStanza = (element: Element) => {
-      if (element.is('message')) listener(element);
-    };
-    xmpp.on('stanza', onStanza);
-    return () => void xmpp.removeListener('stanza', onStanza);
-  };
-}
+import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
 
 describe('client: ChatService against the local server', function () {
   this.timeout(20_000);
@@ -121,7 +76,7 @@ describe('client: ChatService against the local server', function () {
 
   it('delivers sendMessage to the other user with the server-injected extraParams', async () => {
     bobClient = await plainClient(info, bob);
-    const received = waitFor(messages(bobClient), (m) => (m.getChildText('body') === 'hello bob' ? m : undefined), 'bob to receive');
+    const received = waitFor(messagesOf(bobClient), (m) => (m.getChildText('body') === 'hello bob' ? m : undefined), 'bob to receive');
     const emitted = waitFor<QBMessage, QBMessage>(
       (l) => {
         const d = service.on('message', l);
