@@ -2,7 +2,7 @@
 // unread counts in one query each, sessions that slide in steps) must answer exactly as before.
 import * as assert from 'node:assert/strict';
 import { SESSION_TTL_MS, type ChatStore } from '../../src/server/store/chatStore';
-import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
+import { threeUserStore } from './storeFixture';
 
 describe('store: keyed marks, the dialog page and session steps', () => {
   let store: ChatStore;
@@ -13,10 +13,7 @@ describe('store: keyed marks, the dialog page and session steps', () => {
 
   beforeEach(() => {
     now = Date.UTC(2026, 0, 1);
-    store = openSqliteChatStore({ now: () => now });
-    alice = store.createUser({ login: 'alice', password: 'alice-pass' }).id;
-    bob = store.createUser({ login: 'bob', password: 'bob-pass' }).id;
-    carol = store.createUser({ login: 'carol', password: 'carol-pass' }).id;
+    ({ store, alice, bob, carol } = threeUserStore(() => now));
   });
   afterEach(() => store.close());
 

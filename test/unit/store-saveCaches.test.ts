@@ -3,7 +3,7 @@
 // which every dialog write and every rollback must keep exact.
 import * as assert from 'node:assert/strict';
 import type { ChatStore } from '../../src/server/store/chatStore';
-import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
+import { threeUserStore } from './storeFixture';
 import { newObjectId } from '../../src/shared/objectId';
 
 describe('store: saving messages without read-backs', () => {
@@ -15,10 +15,7 @@ describe('store: saving messages without read-backs', () => {
 
   beforeEach(() => {
     now = Date.UTC(2026, 0, 1);
-    store = openSqliteChatStore({ now: () => now });
-    alice = store.createUser({ login: 'alice', password: 'alice-pass' }).id;
-    bob = store.createUser({ login: 'bob', password: 'bob-pass' }).id;
-    carol = store.createUser({ login: 'carol', password: 'carol-pass' }).id;
+    ({ store, alice, bob, carol } = threeUserStore(() => now));
   });
   afterEach(() => store.close());
 
