@@ -1,12 +1,13 @@
 // The "other person" in the e2e tests: a plain xmpp.js client logged in as another demo user of the
 // local server. It proves that what the extension sends really leaves VS Code, and it sends back.
 // Used from the extension-host suite and, compiled to out/, from the UI test in the runner's Node.
-import { client, xml } from '@xmpp/client';
+import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { extraParamsElement } from '../../src/shared/stanza';
 import { withTimeout } from './wait';
+import { plainXmppClient } from '../support/plainXmpp';
 
 export interface ReceivedMessage {
   from: string;
@@ -26,14 +27,13 @@ export interface Peer {
 export async function connectPeer(info: LocalServerInfo, user: DemoUser, timeoutMs = 10000): Promise<Peer> {
   // QuickBlox signs users in to chat as `<userId>-<appId>`.
   const username = `${user.id}-${info.appId}`;
-  const xmpp = client({
+  const xmpp = plainXmppClient({
     service: info.xmpp,
     domain: info.domain,
     username,
-    // xmpp.js refuses PLAIN without TLS; the local server is plain TCP, but only on loopback.
-    credentials: (authenticate) => authenticate({ username, password: user.password }, 'PLAIN'),
     resource: 'e2e-peer',
     timeout: timeoutMs,
+    password: user.password,
   });
   const received: ReceivedMessage[] = [];
   const waiters = new Set<() => void>();

@@ -1,9 +1,10 @@
 // What the ChatService integration tests share: bounded waits, and a plain @xmpp/client peer that
 // knows nothing of our code, as any third-party app would connect.
-import { client, type Client } from '@xmpp/client';
+import type { Client } from '@xmpp/client';
 import { xml, type Element } from '@xmpp/xml';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { stderrLogger } from '../../src/shared/logger';
+import { plainXmppClient } from '../support/plainXmpp';
 
 export const WAIT_MS = 5000;
 export const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
@@ -27,11 +28,11 @@ export function waitFor<T, V>(subscribe: (listener: (value: V) => void) => () =>
 
 /** A plain xmpp.js client, as any third-party app would connect (PLAIN is fine on loopback). */
 export async function plainClient(info: LocalServerInfo, user: DemoUser): Promise<Client> {
-  const xmpp = client({
+  const xmpp = plainXmppClient({
     service: info.xmpp,
     domain: info.domain,
     username: `${user.id}-${info.appId}`,
-    credentials: (authenticate) => authenticate({ username: `${user.id}-${info.appId}`, password: user.password }, 'PLAIN'),
+    password: user.password,
   });
   xmpp.on('error', (error) => logger.warn(`plain client: ${error.message}`));
   xmpp.reconnect.stop();

@@ -3,7 +3,7 @@
 // plain xmpp.js client receives; the endpoint itself serves this machine only, without CORS.
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { client, type Client } from '@xmpp/client';
+import type { Client } from '@xmpp/client';
 import { xml, type Element } from '@xmpp/xml';
 import { ChatService } from '../../src/client/chatService';
 import { localConnectionTarget } from '../../src/client/profile';
@@ -15,6 +15,7 @@ import { stderrLogger } from '../../src/shared/logger';
 import { newObjectId } from '../../src/shared/objectId';
 import { LOCAL_STANZAS_PATH } from '../../src/shared/serverDecisionWire';
 import { startLocalServer } from '../../src/server/localServer';
+import { plainXmppClient } from '../support/plainXmpp';
 
 const WAIT_MS = 5000;
 const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
@@ -57,11 +58,11 @@ describe('console: stanzas and server decisions against the local server', funct
     [alice, bob] = info.demoUsers ?? [];
     service = new ChatService({ logger, stanzaLimit: 1000, timeoutMs: WAIT_MS });
     await service.connect(localConnectionTarget(info, alice));
-    bobClient = client({
+    bobClient = plainXmppClient({
       service: info.xmpp,
       domain: info.domain,
       username: `${bob.id}-${info.appId}`,
-      credentials: (authenticate) => authenticate({ username: `${bob.id}-${info.appId}`, password: bob.password }, 'PLAIN'),
+      password: bob.password,
     });
     bobClient.reconnect.stop();
     bobClient.on('stanza', (element) => bobReceived.push(element));

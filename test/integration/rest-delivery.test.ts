@@ -2,12 +2,13 @@
 // the stored ids in extraParams; system=1 reaches the opponent as a SystemNotifications headline whose
 // id is the answered _id; without either nothing is pushed.
 import * as assert from 'node:assert/strict';
-import { client, xml, type Client } from '@xmpp/client';
+import { xml, type Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import type { DemoUser } from '../../src/shared/localServer';
 import type { QBDialog, QBMessage } from '../../src/shared/models';
 import { readExtraParams } from '../../src/shared/stanza';
 import { useRestServer } from './restHarness';
+import { plainXmppClient } from '../support/plainXmpp';
 
 const WAIT_MS = 5000;
 
@@ -23,13 +24,12 @@ describe('rest: delivery of REST messages over XMPP', function () {
 
   async function online(user: DemoUser): Promise<void> {
     const login = `${user.id}-${h.server.info.appId}`;
-    const c = client({
+    const c = plainXmppClient({
       service: h.server.info.xmpp,
       domain: h.server.info.domain,
       username: login,
       password: user.password,
       timeout: WAIT_MS,
-      credentials: (authenticate) => authenticate({ username: login, password: user.password }, 'PLAIN'),
     });
     c.on('error', () => undefined);
     clients.push(c);

@@ -3,7 +3,7 @@
 // clients over TCP and over WebSocket (RFC 7395; `ws` stands in for Node 20's missing global
 // WebSocket), against the whole local server so REST sees what XMPP did.
 import * as assert from 'node:assert/strict';
-import { client, xml, type Client } from '@xmpp/client';
+import { xml, type Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import WebSocket from 'ws';
 import type { DemoUser } from '../../src/shared/localServer';
@@ -12,6 +12,7 @@ import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import { useRestServer } from './restHarness';
 import { WAIT_MS, within } from './xmppHarness';
+import { plainXmppClient } from '../support/plainXmpp';
 
 const NS_PRIVACY = 'jabber:iq:privacy';
 const NS_AMP = 'http://jabber.org/protocol/amp';
@@ -45,15 +46,13 @@ describe('XMPP message features (integration)', function () {
   async function connect(user: DemoUser, options: { resource?: string; ws?: boolean; presence?: boolean } = {}): Promise<Online> {
     const username = `${user.id}-${h.server.info.appId}`;
     const service = options.ws ? `${h.server.info.rest.replace(/^http/, 'ws').replace(/\/$/, '')}/ws` : h.server.info.xmpp.replace(/^xmpp:\/\/localhost/, 'xmpp://127.0.0.1');
-    const c = client({
+    const c = plainXmppClient({
       service,
       domain: domain(),
       username,
       password: user.password,
       resource: options.resource,
       timeout: WAIT_MS,
-      // xmpp.js never picks PLAIN on plain TCP by itself; a credentials function chooses it.
-      credentials: (authenticate) => authenticate({ username, password: user.password }, 'PLAIN'),
     });
     c.on('error', () => undefined);
     clients.push(c);

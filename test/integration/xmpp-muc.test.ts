@@ -2,7 +2,7 @@
 // stock @xmpp/client clients over TCP and over WebSocket (RFC 7395), the stanza shapes the official SDK
 // sends and parses, and REST changes (pull_all, push_all, force delete, send_to_chat) seen live in rooms.
 import * as assert from 'node:assert/strict';
-import { client, xml, type Client } from '@xmpp/client';
+import { xml, type Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import WebSocket from 'ws';
 import type { QBDialog, QBMessage } from '../../src/shared/models';
@@ -10,6 +10,7 @@ import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import { useRestServer } from './restHarness';
 import { WAIT_MS } from './xmppHarness';
+import { plainXmppClient } from '../support/plainXmpp';
 
 // @xmpp/websocket uses the global WebSocket, which Node 20 lacks; `ws` implements the same EventTarget API.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -36,14 +37,12 @@ describe('XMPP MUC: group and public dialogs as rooms (integration)', function (
 
   async function connect(user: { id: number; password: string; login: string }, transport: 'tcp' | 'ws'): Promise<Peer> {
     const login = `${user.id}-${appId()}`;
-    const c = client({
+    const c = plainXmppClient({
       service: transport === 'tcp' ? h.server.info.xmpp : h.server.info.websocket,
       domain: h.server.info.domain,
       username: login,
       password: user.password,
       timeout: WAIT_MS,
-      // xmpp.js never picks PLAIN on a connection it deems insecure; a credentials function chooses it.
-      credentials: (authenticate) => authenticate({ username: login, password: user.password }, 'PLAIN'),
     });
     c.on('error', () => undefined);
     clients.push(c);

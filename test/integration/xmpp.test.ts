@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { client, xml, type Client } from '@xmpp/client';
+import { xml, type Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { accessPolicy } from '../../src/server/access';
 import { silentLogger } from '../../src/shared/logger';
@@ -15,6 +15,7 @@ import type { ChatStore, UserRecord } from '../../src/server/store/chatStore';
 import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
 import { startXmppServer, type StanzaDebugEvent, type XmppServer } from '../../src/server/xmpp';
 import { FrameClient, nextFrameMatching, WAIT_MS, within } from './xmppHarness';
+import { plainXmppClient } from '../support/plainXmpp';
 
 const DOMAIN = 'localhost';
 const APP_ID = 1;
@@ -62,16 +63,13 @@ describe('XMPP server (integration)', function () {
   });
 
   function xmppClient(user: UserRecord, password: string, resource?: string): Client {
-    const c = client({
+    const c = plainXmppClient({
       service: `xmpp://127.0.0.1:${server.tcpPort}`,
       domain: DOMAIN,
       username: login(user),
       password,
       resource,
       timeout: WAIT_MS,
-      // xmpp.js 0.14 never picks PLAIN on a connection it deems insecure (plain TCP), even when it is
-      // the only mechanism offered; a credentials function chooses the mechanism itself.
-      credentials: (authenticate) => authenticate({ username: login(user), password }, 'PLAIN'),
     });
     // Failures surface through start() and the waits; an unhandled 'error' event would throw.
     c.on('error', () => undefined);

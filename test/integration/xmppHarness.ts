@@ -3,7 +3,7 @@
 // browser SDK's, wire form), and bounded waits for stanzas and server decisions.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { client, type Client } from '@xmpp/client';
+import type { Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import WebSocket from 'ws';
 import { accessPolicy } from '../../src/server/access';
@@ -12,6 +12,7 @@ import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
 import { startXmppServer, type StanzaDebugEvent, type XmppServer } from '../../src/server/xmpp';
 import { silentLogger } from '../../src/shared/logger';
 import { NS } from '../../src/shared/stanza';
+import { plainXmppClient } from '../support/plainXmpp';
 
 export const WAIT_MS = 5000;
 
@@ -107,16 +108,13 @@ export async function startTestXmpp(domain: string, appId: number): Promise<Test
 
 /** A stock @xmpp/client over TCP, authenticating with PLAIN. */
 export function tcpClient(server: XmppServer, domain: string, username: string, password: string, resource?: string): Client {
-  const c = client({
+  const c = plainXmppClient({
     service: `xmpp://127.0.0.1:${server.tcpPort}`,
     domain,
     username,
     password,
     resource,
     timeout: WAIT_MS,
-    // xmpp.js 0.14 never picks PLAIN on a connection it deems insecure (plain TCP), even when it is
-    // the only mechanism offered; a credentials function chooses the mechanism itself.
-    credentials: (authenticate) => authenticate({ username, password }, 'PLAIN'),
   });
   // Failures surface through start() and the waits; an unhandled 'error' event would throw.
   c.on('error', () => undefined);
