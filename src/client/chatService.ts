@@ -42,6 +42,16 @@ export interface ChatServiceOptions {
   stanzaLimit?: number;
   /** REST and XMPP timeouts. Default 15 s. */
   timeoutMs?: number;
+  /**
+   * Numbers this service's stanza records; shared by the services of one window (several signed-in
+   * users) so the console can merge their logs in the order things happened.
+   */
+  sequence?: SequenceCounter;
+  /**
+   * Follow the local server's decision stream. The stream is server-wide (every user's stanzas), so
+   * one service per server follows it. Default true.
+   */
+  followDecisions?: boolean;
 }
 
 /** What one `connect` builds before it knows the user; closed as a unit. */
@@ -70,7 +80,8 @@ export class ChatService implements ChatServiceApi {
   private readonly decisionRing: RingBuffer<ServerDecision>;
   private decisionSeq = 0;
   private decisionsLive = false;
-  private readonly sequence = new SequenceCounter();
+  private readonly sequence: SequenceCounter;
+  private readonly followDecisions: boolean;
   private readonly names = new Map<number, string>();
   private readonly seenIds = new Set<string>();
   /** Per dialog: markable messages from others (id → sender) to send `<displayed/>` for at the next markRead. */
@@ -87,6 +98,8 @@ export class ChatService implements ChatServiceApi {
     this.ring = new RingBuffer(options.stanzaLimit ?? 5000);
     this.decisionRing = new RingBuffer(options.stanzaLimit ?? 5000);
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.sequence = options.sequence ?? new SequenceCounter();
+    this.followDecisions = options.followDecisions ?? true;
     this.events = new TypedEmitter((error, event) => this.log.error(`chat service ${String(event)} listener failed: ${String(error)}`));
   }
 
@@ -112,7 +125,7 @@ export class ChatService implements ChatServiceApi {
     this.setState('connecting');
     const parts: ConnectionParts = { target, rest: new RestClient({ ...target, timeoutMs: this.timeoutMs }), xmpp: undefined, subscriptions: [] };
     try {
-      if (offersServerDecisions(target.apiEndpoint)) {
+      if (this.followDecisions && offersServerDecisions(target.apiEndpoint)) {
         // First thing, so the stream is up before the XMPP session's first stanza.
         parts.subscriptions.push(
           followServerDecisions({
