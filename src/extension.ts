@@ -3,6 +3,9 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ChatService } from './client/chatService';
+import { ChatSessions } from './client/chatSessions';
+import { AdditionalUsers } from './ui/additionalUsers';
+import { AdditionalUserStore } from './ui/additionalUserStore';
 import { CloudProfile, registerCloudProfileCommands } from './ui/cloudProfile';
 import { registerCommands } from './ui/commands';
 import { ConnectionController } from './ui/connection';
@@ -29,57 +32,62 @@ let shutdown: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   const started = performance.now();
   const logger = vscode.window.createOutputChannel('QuickBlox', { log: true });
-  const service = new ChatService({ logger, stanzaLimit: readSettings().stanzaBufferSize });
-  const cloudProfile = new CloudProfile(new CloudSecretStore(context.secrets), logger);
+  const stanzaLimit = readSettings().stanzaBufferSize;
+  const sessions = new ChatSessions((options) => new ChatService({ logger, stanzaLimit, ...options }), { logger });
+  const service = sessions.primary;
+  const secrets = new CloudSecretStore(context.secrets);
+  const cloudProfile = new CloudProfile(secrets, logger);
   const status = new ConnectionStatus(service);
-  const connection = new ConnectionController(service, status, context, logger, cloudProfile);
+  const connection = new ConnectionController(sessions, status, context, logger, cloudProfile);
   const labels = new DialogLabels(service);
-  const dialogsTree = new DialogsTree(service, labels, logger, () => connection.ensureConnected());
+  const dialogsTree = new DialogsTree(sessions, labels, logger, () => connection.ensureConnected());
   const conversations = new ConversationPanels({
-    service,
+    sessions,
     status,
     labels,
     ensureConnected: () => connection.ensureConnected(),
     extensionUri: context.extensionUri,
     logger,
   });
-  const stanzaConsole = new StanzaConsole(service, context.extensionUri, logger);
-  const inspectDocuments = new InspectDocuments(service);
-  const actionDeps = { service, connection, labels, logger };
+  const stanzaConsole = new StanzaConsole(sessions, context.extensionUri, logger);
+  const inspectDocuments = new InspectDocuments(sessions);
+  const additionalUsers = new AdditionalUsers({ sessions, connection, secrets, store: new AdditionalUserStore(context.workspaceState), logger });
+  const statusBar = new ConnectionStatusBar(sessions, status);
+  const actionDeps = { sessions, connection, labels, logger };
 
-  // Disposed in this order: what listens to the service first, then the service, the server it
-  // talks to, and last the log everyone writes to.
+  // Disposed in this order: what listens to the services first, then the services, the server they
+  // talk to, and last the log everyone writes to.
   context.subscriptions.push(
-    ...registerCommands({ service, connection, conversations, stanzaConsole, labels, logger }),
+    ...registerCommands({ ...actionDeps, connection, conversations, stanzaConsole }),
     ...registerCloudProfileCommands(cloudProfile, () => connection.connect()),
     ...registerDialogActions(actionDeps),
     ...registerInspectCommands(actionDeps, inspectDocuments),
     ...registerTestMessageCommands({
       ...actionDeps,
-      // One signed-in user today; the pickers already offer a choice when there are several.
-      connections: () => [{ label: service.me?.login ?? 'signed-in user', service }],
       saved: new SavedTestMessages(context.workspaceState),
-      openConversation: (dialogId) => conversations.open(dialogId),
+      openConversation: (dialogId, userId) => conversations.open(dialogId, userId),
     }),
+    ...additionalUsers.register(),
     vscode.window.registerWebviewPanelSerializer(CONVERSATION_VIEW_TYPE, conversations),
     vscode.window.registerWebviewPanelSerializer(STANZA_CONSOLE_VIEW_TYPE, stanzaConsole),
-    trackConnectionContext(status),
-    new ConnectionStatusBar(service, status),
+    trackConnectionContext(status, sessions),
+    statusBar,
+    additionalUsers,
     stanzaConsole,
     inspectDocuments,
     conversations,
     dialogsTree,
     labels,
     status,
-    // Not awaited (dispose is synchronous); deactivate has already signed out cleanly.
-    { dispose: () => void service.dispose().catch((error: unknown) => logger.warn(`Closing the chat service failed: ${errorMessage(error)}`)) },
+    // Not awaited (dispose is synchronous); deactivate has already signed everyone out cleanly.
+    { dispose: () => void sessions.dispose().catch((error: unknown) => logger.warn(`Closing the chat sessions failed: ${errorMessage(error)}`)) },
     connection,
     logger,
   );
 
   shutdown = async () => {
-    // Sign out cleanly (cancelling a connect under way) while the server is still there, then stop
-    // the server we started.
+    // Sign everyone out cleanly (cancelling a connect under way) while the server is still there,
+    // then stop the server we started.
     await connection.disconnect().catch((error: unknown) => logger.warn(`Disconnect on shutdown failed: ${errorMessage(error)}`));
     await connection.stopEmbedded();
   };
@@ -88,8 +96,10 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   logger.info(`Activated in ${activationMs.toFixed(1)} ms`);
   return {
     service,
+    sessions,
     dialogsTree,
     connectionState: () => status.state,
+    statusBarItems: () => statusBar.views(),
     localServerInfo: () => connection.localServerInfo(),
     conversationPanels: () => conversations.list(),
     activationMs,

@@ -3,7 +3,7 @@
 // appends (`message`, `stanza`), never internal state to mutate.
 import type { Element } from '@xmpp/xml';
 import { userJid } from '../shared/jid';
-import { isCustomParam } from '../shared/messageFields';
+import { attachmentProblem, customParamProblem } from '../shared/messageFields';
 import { DialogTypes, type QBDialog, type QBMessage, type QBMessageList, type QBUser } from '../shared/models';
 import { newObjectId } from '../shared/objectId';
 import { silentLogger, type Logger } from '../shared/logger';
@@ -16,6 +16,7 @@ import type {
   ConnectionTarget,
   Disposable,
   Listener,
+  MessageEditedEvent,
   NewDialog,
   OccupantChanges,
   SendOptions,
@@ -24,9 +25,18 @@ import type {
 import { opponentOf, privateDialogWith, sortDialogs, withDialogRead, withMessage } from './dialogList';
 import { TypedEmitter } from './events';
 import { historyPage, type Cursor } from './history';
-import { chatStateFromStanza, markerFromStanza, type ChatStateSignal, type MarkerSignal } from './chatSignals';
+import {
+  chatStateFromStanza,
+  correctionFromStanza,
+  markerFromStanza,
+  systemNotificationFromStanza,
+  type ChatStateSignal,
+  type CorrectionSignal,
+  type MarkerSignal,
+  type SystemNotificationSignal,
+} from './chatSignals';
 import { messageFromStanza } from './messageFromStanza';
-import { chatStateStanza, markerStanza, restMessageBody, systemNotificationStanza } from './outgoingMessage';
+import { chatStateStanza, correctionStanza, markerStanza, restMessageBody, systemNotificationStanza } from './outgoingMessage';
 import { QuickBloxError } from './quickbloxError';
 import { RestClient } from './restClient';
 import { parseRawStanza } from './rawStanza';
@@ -244,10 +254,14 @@ export class ChatService implements ChatServiceApi {
   async sendMessage(dialogId: string, text: string, options: SendOptions = {}): Promise<QBMessage> {
     const { rest, xmpp, me } = this.requireConnection();
     const customParams = options.customParams ?? {};
-    const reserved = Object.keys(customParams).filter((key) => !isCustomParam(key));
-    if (reserved.length > 0) throw new Error(`${reserved.join(', ')} belong to the QuickBlox protocol; rename these custom parameters`);
-    const dialog = this.dialogList.find((d) => d._id === dialogId) ?? (await rest.getDialog(dialogId));
-    if (!dialog) throw new Error(`dialog ${dialogId} not found; refresh the dialog list`);
+    // Checked before anything goes out: a bad key would make the stanza malformed and end the stream.
+    const problem = [
+      ...Object.keys(customParams).map(customParamProblem),
+      ...(options.attachments ?? []).map(attachmentProblem),
+    ].find((p) => p !== undefined);
+    if (problem) throw new Error(problem);
+    if (text.trim() === '' && !options.attachments?.length) throw new Error('a message needs text or an attachment');
+    const dialog = await this.dialogFor(rest, dialogId);
     const markable = options.markable ?? true;
     const saveToHistory = options.saveToHistory ?? true;
     let message: QBMessage | undefined;
@@ -269,16 +283,44 @@ export class ChatService implements ChatServiceApi {
     } else {
       // REST create always stores; there is no save_to_history=0 to ask for.
       if (!saveToHistory) throw new Error('a message that is not saved to the history can only be sent over XMPP to a private dialog');
-      // Group dialogs need MUC (join the room, then `groupchat`), which the local server does not
-      // have yet. REST create stores the message, so occupants see it in the history and the dialog
-      // list; send_to_chat=1 asks for live delivery over XMPP, which the cloud does but the local
-      // server does not yet (it comes with MUC). Switch to XMPP groupchat once MUC exists.
+      // Group dialogs go over REST: `groupchat` needs a joined room, and this service joins none yet.
+      // REST create stores the message, so occupants see it in the history and the dialog list;
+      // send_to_chat=1 has the server deliver it live over XMPP to the occupants online.
       const body = restMessageBody({ dialogId, text, markable, sendToChat: true, customParams, attachments: options.attachments });
       message = await rest.createMessage(body);
     }
     if (!message) throw new Error('the sent stanza could not be read back as a message');
     this.acceptMessage(message);
     return message;
+  }
+
+  async editMessage(dialogId: string, messageId: string, text: string): Promise<void> {
+    const { rest, xmpp, me, target } = this.requireConnection();
+    if (text.trim() === '') throw new Error('the new text is empty: type it, or delete the message instead');
+    const dialog = await this.dialogFor(rest, dialogId);
+    const generation = this.generation;
+    await rest.updateMessageText(dialogId, messageId, text);
+    const opponent = dialog.type === DialogTypes.private ? opponentOf(dialog, me.id) : undefined;
+    if (opponent !== undefined && xmpp) {
+      // The REST edit is what counts; the correction only updates a client that shows the message now.
+      const to = userJid(opponent, target.appId, target.chatDomain);
+      await xmpp.send(correctionStanza({ to, id: newObjectId(), replaces: messageId, body: text, dialogId })).catch((error: unknown) => {
+        this.log.warn(`the edit of ${messageId} is saved, but its live correction could not be sent: ${errorMessage(error)}`);
+      });
+    }
+    if (generation === this.generation) this.onEdited({ dialogId, messageId, userId: me.id, text });
+  }
+
+  async deleteMessage(dialogId: string, messageId: string, options: { forEveryone: boolean }): Promise<void> {
+    const { rest } = this.requireConnection();
+    const generation = this.generation;
+    await rest.deleteMessage(messageId, options.forEveryone);
+    if (generation !== this.generation) return;
+    this.events.emit('messagesDeleted', { dialogId, messageIds: [messageId], forEveryone: options.forEveryone });
+    if (this.dialogList.some((d) => d._id === dialogId && d.last_message_id === messageId)) {
+      // The dialog's last message is now an older one, which only the server knows.
+      this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs after a deletion: ${errorMessage(error)}`));
+    }
   }
 
   async sendTyping(dialogId: string, state: TypingState): Promise<void> {
@@ -471,6 +513,10 @@ export class ChatService implements ChatServiceApi {
     if (marker) this.onMarker(marker);
     const chatState = chatStateFromStanza(element, me.id);
     if (chatState) this.onChatState(chatState);
+    const correction = correctionFromStanza(element, me.id);
+    if (correction) this.onCorrection(correction);
+    const notification = systemNotificationFromStanza(element, me.id);
+    if (notification) this.onSystemNotification(notification);
     const message = messageFromStanza(element, { myUserId: me.id });
     if (!message) return;
     if (!message.chat_dialog_id) {
@@ -500,6 +546,27 @@ export class ChatService implements ChatServiceApi {
     const dialogId = signal.dialogId || privateDialogWith(this.dialogList, signal.userId)?._id;
     if (!dialogId) return;
     this.events.emit('typing', { dialogId, userId: signal.userId, state: signal.state });
+  }
+
+  private onCorrection(correction: CorrectionSignal): void {
+    const dialogId = correction.dialogId || privateDialogWith(this.dialogList, correction.userId)?._id;
+    if (dialogId) this.onEdited({ dialogId, messageId: correction.messageId, userId: correction.userId, text: correction.text });
+  }
+
+  private onSystemNotification({ dialogId, notice }: SystemNotificationSignal): void {
+    const id = dialogId || privateDialogWith(this.dialogList, notice.senderId)?._id;
+    // Only a dialog's notifications have somewhere to be shown; the console still has every stanza.
+    if (id && this.dialogList.some((d) => d._id === id)) this.events.emit('systemNotification', { dialogId: id, notice });
+  }
+
+  /** Emits the edit, and moves the dialog's last_message when the edited message is it. */
+  private onEdited(edit: MessageEditedEvent): void {
+    this.events.emit('messageEdited', edit);
+    const index = this.dialogList.findIndex((d) => d._id === edit.dialogId && d.last_message_id === edit.messageId);
+    if (index === -1) return;
+    const next = [...this.dialogList];
+    next[index] = { ...next[index], last_message: edit.text };
+    this.publishDialogs(next);
   }
 
   private rememberUnread(dialogId: string, messageId: string, senderId: number): void {
@@ -559,6 +626,13 @@ export class ChatService implements ChatServiceApi {
   private publishDialogs(dialogs: readonly QBDialog[]): void {
     this.dialogList = sortDialogs(dialogs);
     this.events.emit('dialogs', [...this.dialogList]);
+  }
+
+  /** The listed dialog, else the server's; an error that says what to do when neither knows it. */
+  private async dialogFor(rest: RestClient, dialogId: string): Promise<QBDialog> {
+    const dialog = this.dialogList.find((d) => d._id === dialogId) ?? (await rest.getDialog(dialogId));
+    if (!dialog) throw new Error(`dialog ${dialogId} not found; refresh the dialog list`);
+    return dialog;
   }
 
   private requireConnection(): Connection {

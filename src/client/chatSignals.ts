@@ -1,11 +1,15 @@
-// Reads the two kinds of message stanza that are not chat messages but say something about one:
-// chat markers (spec §7.6, `<received id/>` / `<displayed id/>`) and chat states (spec §7.7,
-// `<composing/>`, `<paused/>` …). Only `type="chat"` stanzas from another user count: the SDK
-// ignores markers arriving as groupchat, and group chat states need a joined room.
+// Reads the message stanzas that are not chat messages but say something about one or about a
+// dialog: chat markers (spec §7.6, `<received id/>` / `<displayed id/>`), chat states (spec §7.7,
+// `<composing/>`, `<paused/>` …), corrections (XEP-0308, `<replace id/>`) and system notifications
+// (spec §7.8, SystemNotifications headlines). Only stanzas from another user count; of the chat
+// kinds only `type="chat"`: the SDK ignores markers arriving as groupchat, and group chat states
+// need a joined room.
 import type { Element } from '@xmpp/xml';
 import { parseUserJid } from '../shared/jid';
-import type { ChatState, MessageStatus } from '../shared/protocol';
+import type { ChatState, MessageStatus, SystemNotice } from '../shared/protocol';
+import { newObjectId } from '../shared/objectId';
 import { NS, readExtraParams } from '../shared/stanza';
+import { NS_CORRECTION, SYSTEM_NOTIFICATIONS_MODULE } from './outgoingMessage';
 
 export interface MarkerSignal {
   status: MessageStatus;
@@ -26,9 +30,9 @@ export interface ChatStateSignal {
 
 const CHAT_STATES: readonly ChatState[] = ['active', 'composing', 'paused', 'inactive', 'gone'];
 
-/** The other user who sent this `type="chat"` stanza; undefined for ours, groupchat or a bad `from`. */
-function otherSender(element: Element, myUserId: number): number | undefined {
-  if (!element.is('message') || element.attrs.type !== 'chat') return undefined;
+/** The other user who sent this message stanza of `type`; undefined for ours, other types or a bad `from`. */
+function otherSender(element: Element, myUserId: number, type = 'chat'): number | undefined {
+  if (!element.is('message') || element.attrs.type !== type) return undefined;
   const from = element.attrs.from;
   const userId = from ? parseUserJid(from)?.userId : undefined;
   return userId === undefined || userId === myUserId ? undefined : userId;
@@ -57,4 +61,50 @@ export function chatStateFromStanza(element: Element, myUserId: number): ChatSta
     if (state) return { state, userId, dialogId: readExtraParams(element).params.dialog_id ?? '' };
   }
   return undefined;
+}
+
+export interface CorrectionSignal {
+  /** The corrected message: the id its sender gave it, which is also its stored `_id`. */
+  messageId: string;
+  /** The sender, who corrected it. */
+  userId: number;
+  text: string;
+  /** From `<extraParams><dialog_id>`; '' when absent. */
+  dialogId: string;
+}
+
+/** A correction of another user's message (its new text), else undefined. */
+export function correctionFromStanza(element: Element, myUserId: number): CorrectionSignal | undefined {
+  const userId = otherSender(element, myUserId);
+  const messageId = element.getChild('replace', NS_CORRECTION)?.attrs.id;
+  const text = element.getChildText('body');
+  if (userId === undefined || typeof messageId !== 'string' || messageId === '' || text === null) return undefined;
+  return { messageId, userId, text, dialogId: readExtraParams(element).params.dialog_id ?? '' };
+}
+
+export interface SystemNotificationSignal {
+  notice: SystemNotice;
+  /** From `<extraParams><dialog_id>`; '' when absent. */
+  dialogId: string;
+}
+
+/**
+ * A SystemNotifications headline from another user, else undefined (WebRTC signalling headlines
+ * carry another moduleIdentifier). `now` (unix ms) dates it: headlines carry no time of their own.
+ */
+export function systemNotificationFromStanza(element: Element, myUserId: number, now = Date.now()): SystemNotificationSignal | undefined {
+  const senderId = otherSender(element, myUserId, 'headline');
+  if (senderId === undefined) return undefined;
+  const { params: extra } = readExtraParams(element);
+  const { moduleIdentifier, ...params } = extra;
+  if (moduleIdentifier !== SYSTEM_NOTIFICATIONS_MODULE) return undefined;
+  const notice: SystemNotice = {
+    // The id keys it in the panel; a headline from a client that sent none still needs one.
+    id: element.attrs.id || newObjectId(now),
+    senderId,
+    body: element.getChildText('body'),
+    dateSent: Math.floor(now / 1000),
+    params,
+  };
+  return { notice, dialogId: params.dialog_id ?? '' };
 }

@@ -1,23 +1,19 @@
 // What the extension host's chat service offers its listeners (tree, panels, console, commands).
 // No `vscode` import: this is tested in plain Node. The UI only listens and calls these methods.
-import type { QBAttachment, QBDialog, QBMessage, QBUser } from '../shared/models';
-import type { ChatState, ConnectionState, MessageStatus, ServerDecision, StanzaRecord, TypingState } from '../shared/protocol';
+import type { QBDialog, QBMessage, QBUser } from '../shared/models';
+import type {
+  ChatState,
+  ConnectionState,
+  MessageStatus,
+  SendOptions,
+  ServerDecision,
+  StanzaRecord,
+  SystemNotice,
+  TypingState,
+} from '../shared/protocol';
 import type { NewDialog, OccupantChanges } from './restClient';
 
-export type { NewDialog, OccupantChanges };
-
-/** How `sendMessage` sends; every field is optional and the defaults are the conversation panel's. */
-export interface SendOptions {
-  /** The app's own parameters: `<extraParams>` children over XMPP, top-level keys over REST. */
-  customParams?: Record<string, string>;
-  attachments?: QBAttachment[];
-  /** Ask the recipient for delivered/read markers. Default true. */
-  markable?: boolean;
-  /** false: `save_to_history=0`, delivered but never stored (XMPP only). Default true. */
-  saveToHistory?: boolean;
-  /** `POST /chat/Message.json` with send_to_chat=1 instead of an XMPP stanza. Default false. */
-  viaRest?: boolean;
-}
+export type { NewDialog, OccupantChanges, SendOptions };
 
 /** A `headline` SystemNotifications message (spec §7.8): not stored, not a chat message. */
 export interface SystemNotificationInput {
@@ -58,6 +54,29 @@ export interface TypingEvent {
   state: ChatState;
 }
 
+/** A message's text changed: we edited it, or its sender sent a correction (XEP-0308). */
+export interface MessageEditedEvent {
+  dialogId: string;
+  messageId: string;
+  /** The message's sender, who edited it. */
+  userId: number;
+  text: string;
+}
+
+/** Messages deleted through this service. */
+export interface MessagesDeletedEvent {
+  dialogId: string;
+  messageIds: string[];
+  /** Deleted for every occupant, not only hidden from us. */
+  forEveryone: boolean;
+}
+
+/** A SystemNotifications headline (spec §7.8) from another user about one of our dialogs. */
+export interface SystemNotificationEvent {
+  dialogId: string;
+  notice: SystemNotice;
+}
+
 export interface ChatServiceEvents {
   state: [state: ConnectionState, detail?: string];
   /** The full, current dialog list (a snapshot, not a delta). */
@@ -68,6 +87,9 @@ export interface ChatServiceEvents {
   messageStatus: [status: MessageStatusEvent];
   /** Another user's chat state (1:1 `type="chat"` only, for now). */
   typing: [typing: TypingEvent];
+  messageEdited: [edit: MessageEditedEvent];
+  messagesDeleted: [deletion: MessagesDeletedEvent];
+  systemNotification: [notification: SystemNotificationEvent];
   /** Every stanza sent or received, in order. */
   stanza: [record: StanzaRecord];
   /** What the local server decided for a stanza (any user's), while its decision stream is followed. */
@@ -111,6 +133,13 @@ export interface ChatServiceApi {
    * (group dialogs, or `viaRest`); resolves with the message as the panel shows it.
    */
   sendMessage(dialogId: string, text: string, options?: SendOptions): Promise<QBMessage>;
+  /**
+   * Replaces the text of one of our messages: `PUT /chat/Message/{id}.json` (spec §5.2), and in a
+   * private dialog also a live XEP-0308 correction to the other occupant (not stored again).
+   */
+  editMessage(dialogId: string, messageId: string, text: string): Promise<void>;
+  /** `DELETE /chat/Message/{id}.json`: for us, or with force=1 for everyone (its sender or the dialog's owner). */
+  deleteMessage(dialogId: string, messageId: string, options: { forEveryone: boolean }): Promise<void>;
   /**
    * Sends our chat state to the other occupant of a private dialog (`<composing/>` / `<paused/>`);
    * group dialogs are refused until the session joins their rooms.

@@ -6,6 +6,7 @@ import { isCustomParam } from '../shared/messageFields';
 import type { QBMessage } from '../shared/models';
 import { newObjectId } from '../shared/objectId';
 import { NS, readExtraParams } from '../shared/stanza';
+import { NS_CORRECTION } from './outgoingMessage';
 
 export interface StanzaContext {
   /** Who "we" are: the sender of stanzas without `from` (our own outgoing ones). */
@@ -16,12 +17,13 @@ export interface StanzaContext {
 
 /**
  * A chat or groupchat stanza with a body or attachments as a QBMessage; undefined for anything
- * else (markers, chat states, errors, headlines). `chat_dialog_id` is '' when neither the
+ * else (markers, chat states, corrections of an earlier message, errors, headlines). `chat_dialog_id` is '' when neither the
  * extraParams nor a room JID names the dialog (a 1:1 message from an SDK that omitted dialog_id).
  */
 export function messageFromStanza(element: Element, context: StanzaContext): QBMessage | undefined {
   const type = element.attrs.type;
   if (!element.is('message') || (type !== 'chat' && type !== 'groupchat')) return undefined;
+  if (element.getChild('replace', NS_CORRECTION)) return undefined;
   const { params, attachments } = readExtraParams(element);
   const body = element.getChildText('body');
   if (body === null && attachments.length === 0) return undefined;

@@ -41,6 +41,9 @@ export interface SystemNotification {
 
 export const SYSTEM_NOTIFICATIONS_MODULE = 'SystemNotifications';
 
+/** XEP-0308 Last Message Correction. */
+export const NS_CORRECTION = 'urn:xmpp:message-correct:0';
+
 /**
  * `<message type="headline">` as `QB.chat.sendSystemMessage` builds it: no `from` (the server
  * stamps it). `<extraParams>` is always there, because a Node SDK receiver dereferences it
@@ -104,4 +107,29 @@ export function markerStanza(marker: MarkerInput): Element {
 /** `<composing/>` / `<paused/>` as `sendIsTypingStatus` builds it for 1:1 (spec §7.7): no id, no body. */
 export function chatStateStanza(to: string, state: 'composing' | 'paused'): Element {
   return xml('message', { type: 'chat', to }, xml(state, { xmlns: NS.chatStates }));
+}
+
+export interface CorrectionInput {
+  /** Bare JID of the other occupant. */
+  to: string;
+  /** Stanza id of the correction itself. */
+  id: string;
+  /** The corrected message's id. */
+  replaces: string;
+  body: string;
+  dialogId: string;
+}
+
+/**
+ * A XEP-0308 last message correction, `type="chat"` like the message it corrects. save_to_history=0:
+ * the REST edit already stored the new text, and the correction must not become a message of its own.
+ */
+export function correctionStanza(correction: CorrectionInput): Element {
+  return xml(
+    'message',
+    { type: 'chat', to: correction.to, id: correction.id },
+    xml('body', {}, correction.body),
+    xml('replace', { xmlns: NS_CORRECTION, id: correction.replaces }),
+    extraParamsElement({ save_to_history: 0, dialog_id: correction.dialogId }),
+  );
 }

@@ -62,7 +62,7 @@ export interface OccupantChanges {
   remove?: number[];
 }
 
-/** What `DELETE /chat/Dialog/{id}.json` with force=1 answers (without force the body is text). */
+/** What a DELETE of dialogs or messages may answer (otherwise the body is empty or text). */
 interface DeletionReport {
   WrongPermissions?: { ids?: string[] };
   NotFound?: { ids?: string[] };
@@ -203,19 +203,31 @@ export class RestClient {
 
   /**
    * Without `forEveryone` the dialog goes for us only; with it (force=1, in the form body as the SDK
-   * sends DELETE parameters) for everyone, which only its owner may: the server then reports the id
-   * under WrongPermissions with a success status, so that is turned into an error here.
+   * sends DELETE parameters) for everyone, which only its owner may.
    */
   async deleteDialog(dialogId: string, forEveryone: boolean): Promise<void> {
-    const path = `chat/Dialog/${encodeURIComponent(dialogId)}`;
-    const answer = await this.send('DELETE', path, forEveryone ? { form: { force: 1 } } : undefined);
-    const report = (answer.parsed ?? {}) as DeletionReport;
-    if (report.WrongPermissions?.ids?.includes(dialogId)) {
-      throw new QuickBloxError(403, answer.described, undefined, `${answer.described}: only the dialog's owner can delete it for everyone; delete it for yourself instead`);
-    }
-    if (report.NotFound?.ids?.includes(dialogId)) {
-      throw new QuickBloxError(404, answer.described, undefined, `${answer.described}: the server does not know dialog ${dialogId}; refresh the dialog list`);
-    }
+    const answer = await this.send('DELETE', `chat/Dialog/${encodeURIComponent(dialogId)}`, forEveryone ? { form: { force: 1 } } : undefined);
+    requireDeleted(answer, dialogId, {
+      forbidden: "only the dialog's owner can delete it for everyone; delete it for yourself instead",
+      missing: `the server does not know dialog ${dialogId}; refresh the dialog list`,
+    });
+  }
+
+  /**
+   * `DELETE /chat/Message/{id}.json`: for us only, or with force=1 for everyone, which the message's
+   * sender and the dialog's owner may.
+   */
+  async deleteMessage(messageId: string, forEveryone: boolean): Promise<void> {
+    const answer = await this.send('DELETE', `chat/Message/${encodeURIComponent(messageId)}`, forEveryone ? { form: { force: 1 } } : undefined);
+    requireDeleted(answer, messageId, {
+      forbidden: "only the message's sender or the dialog's owner can delete it for everyone; delete it for yourself instead",
+      missing: `the server has no message ${messageId} you can see: it was deleted already, or never stored (save_to_history=0)`,
+    });
+  }
+
+  /** The SDK's `message.update(id, {message, chat_dialog_id})`: a form PUT answered with an empty 200 (spec §5.2). */
+  async updateMessageText(dialogId: string, messageId: string, text: string): Promise<void> {
+    await this.send('PUT', `chat/Message/${encodeURIComponent(messageId)}`, { form: { chat_dialog_id: dialogId, message: text } });
   }
 
   /** One page of the application's users (`GET /users.json`), for pickers. */
@@ -307,6 +319,20 @@ export class RestClient {
       throw new QuickBloxError(status, described, errorBody, `${described} → ${status}: ${adviceFor(status)}${detail ? ` (${detail})` : ''}`);
     }
     return { status, text, parsed, described };
+  }
+}
+
+/**
+ * A DELETE with a success status may still report the id under WrongPermissions or NotFound (the
+ * cloud answers several ids that way, and may for one); those become errors here.
+ */
+function requireDeleted(answer: Answer, id: string, advice: { forbidden: string; missing: string }): void {
+  const report = (answer.parsed ?? {}) as DeletionReport;
+  if (report.WrongPermissions?.ids?.includes(id)) {
+    throw new QuickBloxError(403, answer.described, undefined, `${answer.described}: ${advice.forbidden}`);
+  }
+  if (report.NotFound?.ids?.includes(id)) {
+    throw new QuickBloxError(404, answer.described, undefined, `${answer.described}: ${advice.missing}`);
   }
 }
 

@@ -36,3 +36,41 @@ const RESERVED_KEYS = new Set([
 export function isCustomParam(key: string): boolean {
   return !RESERVED_KEYS.has(key);
 }
+
+/**
+ * Why `key` cannot be a custom parameter, or undefined when it can. Custom keys travel as XML element
+ * names in `<extraParams>` (a bad one would make the whole stanza malformed and end the stream), and
+ * must not be one of the protocol's own keys.
+ */
+export function customParamProblem(key: string): string | undefined {
+  if (!/^[A-Za-z_][\w.-]*$/.test(key) || /^xml/i.test(key)) {
+    return `"${key}" cannot be a parameter name: use letters, digits, _ . - and start with a letter or _`;
+  }
+  if (!isCustomParam(key)) return `"${key}" is a QuickBlox protocol field; choose another name`;
+  return undefined;
+}
+
+/** An id or a URL (anything with a scheme), as the SDK's apps fill an attachment's `id` or `url`. */
+export function isAttachmentUrl(idOrUrl: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(idOrUrl.trim());
+}
+
+/** Why an attachment cannot be sent, or undefined: the receiving SDKs need a type and an id or url. */
+export function attachmentProblem(attachment: { type?: unknown; id?: unknown; url?: unknown }): string | undefined {
+  const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  if (!filled(attachment.type)) return 'an attachment needs a type (image, video, audio, file…)';
+  if (!filled(attachment.id) && !filled(attachment.url)) return 'an attachment needs an id (a content id) or a url';
+  if (filled(attachment.url) && !isAttachmentUrl(String(attachment.url))) return `"${String(attachment.url)}" is not a URL: write it with its scheme, e.g. https://`;
+  return undefined;
+}
+
+/**
+ * Whether a stored message was edited since it was sent, as far as its JSON tells: the local server
+ * moves a message's `updated_at` only when its text is edited (read and delivered marks are kept
+ * apart), so a later `updated_at` means an edit.
+ */
+export function wasEdited(message: { created_at?: unknown; updated_at?: unknown }): boolean {
+  const created = typeof message.created_at === 'string' ? Date.parse(message.created_at) : NaN;
+  const updated = typeof message.updated_at === 'string' ? Date.parse(message.updated_at) : NaN;
+  return Number.isFinite(created) && Number.isFinite(updated) && updated > created;
+}

@@ -46,6 +46,11 @@ export type ToWebview<N extends Record<string, unknown>> = ReplyMessage | Notify
 export interface ConversationSnapshot {
   dialog: QBDialog;
   myUserId: number;
+  /**
+   * The signed-in user this panel was opened for; absent when it follows the primary user (the
+   * profile's). The page keeps it in its saved state, so a restored panel acts as the same user.
+   */
+  userId?: number;
   /** Display names by user id, for senders. */
   names: Record<number, string>;
   /** Oldest first, ordered by date_sent then _id. */
@@ -63,6 +68,31 @@ export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
 /** The chat states the conversation panel sends. */
 export type TypingState = 'composing' | 'paused';
 
+/** How a message is sent; every field is optional and the defaults are the plain composer's. */
+export interface SendOptions {
+  /** The app's own parameters: `<extraParams>` children over XMPP, top-level keys over REST. */
+  customParams?: Record<string, string>;
+  attachments?: QBAttachment[];
+  /** Ask the recipient for delivered/read markers. Default true. */
+  markable?: boolean;
+  /** false: `save_to_history=0`, delivered but never stored (XMPP only). Default true. */
+  saveToHistory?: boolean;
+  /** `POST /chat/Message.json` with send_to_chat=1 instead of an XMPP stanza. Default false. */
+  viaRest?: boolean;
+}
+
+/** A QuickBlox system notification (a `headline`, spec §7.8) about one dialog: shown live, never stored. */
+export interface SystemNotice {
+  /** The headline's stanza id. */
+  id: string;
+  senderId: number;
+  body: string | null;
+  /** unix seconds: when it arrived. */
+  dateSent: number;
+  /** Its `<extraParams>` besides `moduleIdentifier`. */
+  params: Record<string, string>;
+}
+
 export interface ConversationNotifications {
   snapshot: ConversationSnapshot;
   /** Live messages (received or sent) for this dialog, oldest first. */
@@ -72,17 +102,32 @@ export interface ConversationNotifications {
   status: { messageId: string; userId: number; status: MessageStatus };
   /** `userId`'s chat state in this dialog: composing shows "… is typing", anything else clears it. */
   typing: { userId: number; state: ChatState };
+  /** `userId` (the sender) changed a message's text: our own edit, or their correction (XEP-0308). */
+  edited: { messageId: string; userId: number; text: string };
+  /** Messages deleted while the page shows them: by this page's request, or by someone else. */
+  deleted: { messageIds: string[] };
+  /** A system notification about this dialog. */
+  system: { notice: SystemNotice };
   [method: string]: unknown;
 }
 
+/** What the host does for one message when its toolbar asks. */
+export type MessageAction = 'inspectJson' | 'inspectStanza' | 'copyId';
+
 export interface ConversationRequests {
-  send: { params: { text: string; attachments?: QBAttachment[] }; result: { id: string } };
+  send: { params: { text: string; options?: SendOptions }; result: { id: string } };
   loadOlder: {
     params: { beforeDateSent: number; beforeId: string };
     result: { messages: QBMessage[]; hasMore: boolean };
   };
   /** Our chat state for the other occupant (private dialogs; a no-op elsewhere). */
   typing: { params: { state: TypingState }; result: null };
+  /** Opens the message's JSON or stanza, or copies its id. */
+  action: { params: { action: MessageAction; messageId: string }; result: null };
+  /** Replaces the text of one of our messages. */
+  edit: { params: { messageId: string; text: string }; result: null };
+  /** Deletes for us, or for everyone, once the user confirms; `deleted` is false when they did not. */
+  delete: { params: { messageId: string; forEveryone: boolean }; result: { deleted: boolean } };
   [method: string]: RequestShape;
 }
 

@@ -2,10 +2,13 @@
 // decides only the target: "local" finds a QuickBlox-compatible server (a running one at
 // quickblox.local.restUrl, else one we start from dist/server.js) and picks its demo user; "cloud"
 // takes a QuickBlox application from settings and secrets (cloudProfile.ts). It owns the embedded
-// server process and stops it when the extension goes.
+// server process and stops it when the extension goes. It signs in the profile's user (the primary
+// of ChatSessions); other users sign in after it (additionalUsers.ts, on onDidSignIn), and
+// Disconnect signs everyone out.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ChatSessions } from '../client/chatSessions';
 import type { ChatServiceApi, ConnectionTarget } from '../client/contracts';
 import { probeLocalServer, startLocalServerProcess, type LocalServerProcess } from '../client/localServerProcess';
 import { localConnectionTarget } from '../client/profile';
@@ -14,7 +17,7 @@ import type { CloudProfile } from './cloudProfile';
 import type { ConnectionStatus } from './connectionStatus';
 import { errorMessage } from '../shared/errors';
 import { Commands, DIALOGS_VIEW_ID } from './ids';
-import { openSettings, readSettings, type LocalProfileSettings } from './settings';
+import { openSettings, readSettings, type LocalProfileSettings, type ProfileKind } from './settings';
 
 const PROBE_TIMEOUT_MS = 1500;
 /** First start compiles the SQLite wasm and seeds the demo data; give it room on slow machines. */
@@ -28,6 +31,11 @@ interface Resolved {
   server?: LocalServerInfo;
 }
 
+/** Where the profile's user signed in: what another user of the same application signs in with. */
+export interface SignedIn extends Resolved {
+  profile: ProfileKind;
+}
+
 /** A failure phrased for the user, with the next steps worth offering for it. */
 class ConnectFailure extends Error {
   constructor(
@@ -39,11 +47,15 @@ class ConnectFailure extends Error {
 }
 
 export class ConnectionController implements vscode.Disposable {
+  private readonly signedIn = new vscode.EventEmitter<SignedIn>();
+  /** Fires each time the profile's user has signed in (after Connect, Retry, a reopened view). */
+  readonly onDidSignIn = this.signedIn.event;
+  private readonly service: ChatServiceApi;
   private embedded: LocalServerProcess | undefined;
   /** The one start in progress: a connect and "Start Local Server" at once must not start two servers. */
   private starting: Promise<LocalServerInfo> | undefined;
-  /** The server the service is signed in to, or was until a connection loss. */
-  private current: LocalServerInfo | undefined;
+  /** Where the service is signed in, or was until a connection loss. */
+  private current: SignedIn | undefined;
   /** The connect flow in progress, and the attempt it runs for. */
   private run: { attempt: number; done: Promise<boolean> } | undefined;
   /** The service's own connect, while it runs: it cannot be abandoned half-way (see disconnect). */
@@ -55,16 +67,24 @@ export class ConnectionController implements vscode.Disposable {
   private stoppingEmbedded = false;
 
   constructor(
-    private readonly service: ChatServiceApi,
+    private readonly sessions: ChatSessions,
     private readonly status: ConnectionStatus,
     private readonly context: vscode.ExtensionContext,
     private readonly logger: vscode.LogOutputChannel,
     private readonly cloud: CloudProfile,
-  ) {}
+  ) {
+    this.service = sessions.primary;
+  }
 
   /** The local server in use (or, when not connected, the one this window started). */
   localServerInfo(): LocalServerInfo | undefined {
-    return this.current ?? this.embedded?.info;
+    return this.current?.server ?? this.embedded?.info;
+  }
+
+  /** Where the profile's user is signed in; undefined unless online or reconnecting. */
+  signedInTarget(): SignedIn | undefined {
+    const state = this.service.state;
+    return state === 'online' || state === 'reconnecting' ? this.current : undefined;
   }
 
   /** Runs the connect flow, or joins the one in progress; resolves true when signed in. */
@@ -98,7 +118,7 @@ export class ConnectionController implements vscode.Disposable {
     // Abandoned half-way through signing in, the service would stay "connecting" for good; so its
     // connect (bounded by its own timeouts) finishes first, and is then undone.
     await this.signingIn;
-    await this.service.disconnect();
+    await Promise.all([this.sessions.removeAdditional(), this.service.disconnect()]);
     this.current = undefined;
     this.logger.info('Disconnected');
   }
@@ -144,7 +164,7 @@ export class ConnectionController implements vscode.Disposable {
       );
       return;
     }
-    if (sameServer(this.current, server.info) && this.service.state !== 'offline') await this.disconnect();
+    if (sameServer(this.current?.server, server.info) && this.service.state !== 'offline') await this.disconnect();
     await this.stopEmbedded();
     void vscode.window.showInformationMessage('Local server stopped.');
   }
@@ -165,6 +185,7 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.signedIn.dispose();
     this.stopEmbedded().catch((error: unknown) => this.logger.warn(`Could not stop the local server: ${errorMessage(error)}`));
   }
 
@@ -181,8 +202,11 @@ export class ConnectionController implements vscode.Disposable {
       const { target, server } = settings.profile === 'cloud' ? await this.cloudTarget() : await this.localTarget(settings.local);
       if (cancelled()) return false;
       this.logger.info(`Connecting (profile "${settings.profile}") to ${target.apiEndpoint} as ${target.login}`);
-      // connect() drops the old session first, whatever server it was on.
+      // connect() drops the old session first, whatever server it was on; the other users sign in
+      // again after it, to wherever it is now.
       this.current = undefined;
+      await this.sessions.removeAdditional();
+      if (cancelled()) return false;
       const signingIn = this.service.connect(target);
       this.signingIn = signingIn.catch(() => undefined);
       try {
@@ -197,7 +221,8 @@ export class ConnectionController implements vscode.Disposable {
       }
       // Disconnect, waiting for signingIn, signs this session out again.
       if (cancelled()) return false;
-      this.current = server;
+      this.current = { profile: settings.profile, target, server };
+      this.signedIn.fire(this.current);
       return true;
     } catch (error) {
       if (cancelled()) return false;
@@ -291,7 +316,7 @@ export class ConnectionController implements vscode.Disposable {
 
   private forget(server: LocalServerProcess): void {
     if (this.embedded === server) this.embedded = undefined;
-    if (sameServer(this.current, server.info)) this.current = undefined;
+    if (sameServer(this.current?.server, server.info)) this.current = undefined;
   }
 
   private async offer(message: string, steps: NextStep[]): Promise<void> {

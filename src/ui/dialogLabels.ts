@@ -1,5 +1,7 @@
 // How a dialog is called in the UI (tree, pickers, panel titles). A private dialog has no useful name
-// of its own: it is shown as the other occupant, whose name the service looks up by id.
+// of its own: it is shown as the other occupant (other than the user looking, when several are
+// signed in), whose name the profile user's service looks up by id: every signed-in user is a user
+// of the same application, so one name cache serves them all.
 import type * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
 import { DialogTypes, type QBDialog } from '../shared/models';
@@ -16,8 +18,9 @@ export class DialogLabels implements vscode.Disposable {
     });
   }
 
-  label(dialog: QBDialog): string {
-    const other = this.otherOccupant(dialog);
+  /** As `myUserId` sees it (a private dialog is named after the other occupant); default the profile's user. */
+  label(dialog: QBDialog, myUserId?: number): string {
+    const other = this.otherOccupant(dialog, myUserId);
     if (other !== undefined) return this.names.get(other) ?? dialog.name ?? placeholderName(other);
     return dialog.name || 'Unnamed dialog';
   }
@@ -27,9 +30,9 @@ export class DialogLabels implements vscode.Disposable {
     return this.names.get(userId) ?? placeholderName(userId);
   }
 
-  /** Looks up the names still missing for these dialogs; true when a label may have changed. */
-  resolve(dialogs: readonly QBDialog[]): Promise<boolean> {
-    const others = dialogs.map((dialog) => this.otherOccupant(dialog)).filter((id): id is number => id !== undefined);
+  /** Looks up the names still missing for these dialogs as `myUserId` sees them; true when a label may have changed. */
+  resolve(dialogs: readonly QBDialog[], myUserId?: number): Promise<boolean> {
+    const others = dialogs.map((dialog) => this.otherOccupant(dialog, myUserId)).filter((id): id is number => id !== undefined);
     return this.resolveUsers(others);
   }
 
@@ -54,9 +57,9 @@ export class DialogLabels implements vscode.Disposable {
     this.subscription.dispose();
   }
 
-  private otherOccupant(dialog: QBDialog): number | undefined {
+  private otherOccupant(dialog: QBDialog, myUserId: number | undefined): number | undefined {
     if (dialog.type !== DialogTypes.private) return undefined;
-    const me = this.service.me?.id;
+    const me = myUserId ?? this.service.me?.id;
     return dialog.occupants_ids.find((id) => id !== me);
   }
 }

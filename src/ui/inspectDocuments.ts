@@ -1,17 +1,26 @@
-// "Inspect Message JSON" / "Inspect Dialog JSON": read-only virtual documents with the REST JSON as
-// the server returns it, and beside a message its stanzas from the stanza log. The content is
-// fetched whenever VS Code asks for it (opening, reopening) and on "Refresh"; nothing is kept per
-// document except a refreshed text on its way to the editor.
+// "Inspect Message JSON" / "Inspect Dialog JSON" / "Inspect Message Stanzas": read-only virtual
+// documents with the REST JSON as the server returns it to the signed-in user the URI names, and
+// beside a message its stanzas from the stanza log of every signed-in user. The content is fetched
+// whenever VS Code asks for it (opening, reopening) and on "Refresh"; nothing is kept per document
+// except a refreshed text on its way to the editor.
 import * as vscode from 'vscode';
+import type { ChatSessions } from '../client/chatSessions';
 import type { ChatServiceApi } from '../client/contracts';
 import type { QBMessage } from '../shared/models';
 import { isObjectId } from '../shared/objectId';
-import { dialogIdFrom, reportFailure, requireOnline, type ActionDeps, type DialogArg } from './dialogActionsShared';
+import { actingService, actingUserOf, dialogIdFrom, dialogTarget, reportFailure, requireOnline, type ActionDeps, type DialogArg } from './dialogActionsShared';
 import { Commands, INSPECT_JSON_SCHEME, INSPECT_STANZA_SCHEME } from './ids';
-import { inspectPath, parseInspectPath, stanzaDocument, stanzasOfMessage, type InspectTarget } from './inspectTargets';
+import { inspectPath, inspectQuery, parseInspectPath, parseInspectQuery, stanzaDocument, stanzasOfMessage, type InspectTarget } from './inspectTargets';
 
 /** How many recent messages the palette's message pick offers. */
 const RECENT_MESSAGES = 30;
+
+/** A message as a command argument names it, with the user to act as when it says. */
+interface MessageArg {
+  dialogId: string;
+  messageId: string;
+  userId?: number;
+}
 
 export class InspectDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -20,7 +29,7 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly refreshed = new Map<string, string>();
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly service: ChatServiceApi) {
+  constructor(private readonly sessions: ChatSessions) {
     this.disposables = [
       this.changed,
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_JSON_SCHEME, this),
@@ -36,13 +45,24 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider, vsc
     return text !== undefined ? Promise.resolve(text) : this.load(uri);
   }
 
-  /** Opens the JSON (and, for a message with stanzas in the log, the stanzas beside it). */
-  async open(target: Exclude<InspectTarget, { kind: 'stanza' }>): Promise<vscode.TextEditor> {
-    const editor = await this.show(uriOf(target), vscode.ViewColumn.Active);
-    if (target.kind === 'message' && stanzasOfMessage(this.service.stanzas(), target.messageId).length > 0) {
+  /** Opens the JSON as `userId` gets it (and, for a message with stanzas in the log, the stanzas beside it). */
+  async open(target: Exclude<InspectTarget, { kind: 'stanza' }>, userId: number): Promise<vscode.TextEditor> {
+    const editor = await this.show(uriOf(target, userId), vscode.ViewColumn.Active);
+    if (target.kind === 'message' && stanzasOfMessage(this.sessions.stanzas(), target.messageId).length > 0) {
       await this.show(uriOf({ kind: 'stanza', messageId: target.messageId }), vscode.ViewColumn.Beside, true);
     }
     return editor;
+  }
+
+  /** Opens the stanzas of a message, from every signed-in user's log. */
+  openStanzas(messageId: string): Promise<vscode.TextEditor> {
+    return this.show(uriOf({ kind: 'stanza', messageId }), vscode.ViewColumn.Active);
+  }
+
+  /** The service a JSON document is fetched with; undefined when its user is not signed in (any more). */
+  serviceOf(uri: vscode.Uri): ChatServiceApi | undefined {
+    const named = parseInspectQuery(uri.query);
+    return named && this.sessions.serviceFor(named.userId);
   }
 
   /** Fetches again; a failure is reported and leaves the document as it was. */
@@ -69,33 +89,39 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider, vsc
     const target = parseInspectPath(uri.path);
     const scheme = target?.kind === 'stanza' ? INSPECT_STANZA_SCHEME : INSPECT_JSON_SCHEME;
     if (!target || uri.scheme !== scheme) throw new Error(`${uri.toString()} names no dialog or message; run "Inspect Message JSON" again`);
-    switch (target.kind) {
-      case 'dialog':
-        return this.service.dialogJson(target.dialogId);
-      case 'message':
-        return this.service.messageJson(target.dialogId, target.messageId);
-      case 'stanza':
-        return stanzaDocument(stanzasOfMessage(this.service.stanzas(), target.messageId), target.messageId);
+    if (target.kind === 'stanza') return stanzaDocument(stanzasOfMessage(this.sessions.stanzas(), target.messageId), target.messageId);
+    const named = parseInspectQuery(uri.query);
+    if (!named) throw new Error(`${uri.toString()} names no user to fetch it as; run "Inspect Message JSON" again`);
+    const service = this.sessions.serviceFor(named.userId);
+    if (!service) {
+      throw new Error(`this document is fetched as user ${named.userId}, who is not signed in here any more; sign in as them again ("Sign In as Another User…"), then Refresh`);
     }
+    return target.kind === 'dialog' ? service.dialogJson(target.dialogId) : service.messageJson(target.dialogId, target.messageId);
   }
 }
 
-function uriOf(target: InspectTarget): vscode.Uri {
-  return vscode.Uri.from({ scheme: target.kind === 'stanza' ? INSPECT_STANZA_SCHEME : INSPECT_JSON_SCHEME, path: inspectPath(target) });
+function uriOf(target: InspectTarget, userId?: number): vscode.Uri {
+  const scheme = target.kind === 'stanza' ? INSPECT_STANZA_SCHEME : INSPECT_JSON_SCHEME;
+  return vscode.Uri.from({ scheme, path: inspectPath(target), query: userId === undefined ? '' : inspectQuery(userId) });
 }
 
 export function registerInspectCommands(deps: ActionDeps, documents: InspectDocuments): vscode.Disposable[] {
   const register = vscode.commands.registerCommand;
   return [
     register(Commands.inspectDialogJson, async (arg: DialogArg) => {
-      if (!requireOnline(deps)) return;
-      const dialogId = await dialogIdFrom(arg, deps, 'Inspect the JSON of which dialog?');
-      if (dialogId) await openReporting(deps, () => documents.open({ kind: 'dialog', dialogId }));
+      const target = await dialogTarget(arg, deps, 'Inspect the JSON of which dialog?');
+      const me = target?.service.me?.id;
+      if (target && me !== undefined) await openReporting(deps, () => documents.open({ kind: 'dialog', dialogId: target.dialogId }, me));
     }),
     register(Commands.inspectMessageJson, async (first: unknown, second: unknown) => {
-      if (!requireOnline(deps)) return;
-      const target = messageTargetOf(first, second) ?? (await pickMessage(deps));
-      if (target) await openReporting(deps, () => documents.open({ kind: 'message', ...target }));
+      const target = await messageToInspect(first, second, deps);
+      if (target) await openReporting(deps, () => documents.open({ kind: 'message', dialogId: target.dialogId, messageId: target.messageId }, target.userId));
+    }),
+    register(Commands.inspectMessageStanza, async (first: unknown, second: unknown) => {
+      // A named message needs nobody online: the log is here. A pick lists a dialog's history.
+      const named = messageArgOf(first, second);
+      const messageId = named?.messageId ?? (await messageToInspect(undefined, undefined, deps))?.messageId;
+      if (messageId) await openReporting(deps, () => documents.openStanzas(messageId));
     }),
     register(Commands.refreshInspectedDocument, async (uri: unknown) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
@@ -103,7 +129,9 @@ export function registerInspectCommands(deps: ActionDeps, documents: InspectDocu
         void vscode.window.showInformationMessage('QuickBlox: open an inspected dialog or message first ("Inspect Message JSON").');
         return;
       }
-      if (target.scheme === INSPECT_JSON_SCHEME && !requireOnline(deps)) return;
+      // A user who is not signed in any more is said by the fetch itself, with what to do.
+      const service = target.scheme === INSPECT_JSON_SCHEME ? documents.serviceOf(target) : undefined;
+      if (service && !requireOnline(service, deps)) return;
       try {
         await documents.refresh(target);
       } catch (error) {
@@ -122,27 +150,41 @@ async function openReporting(deps: ActionDeps, open: () => Promise<unknown>): Pr
   }
 }
 
+/** The message a command names (or the palette picks), and the online user it is inspected as. */
+async function messageToInspect(first: unknown, second: unknown, deps: ActionDeps): Promise<Required<MessageArg> | undefined> {
+  const named = messageArgOf(first, second);
+  // Without a message, only who acts counts: `{ userId }` picks from that user's dialogs.
+  const userId = actingUserOf(first);
+  const service = await actingService(named ?? (userId === undefined ? undefined : { userId }), deps);
+  const me = service?.me?.id;
+  if (!service || me === undefined) return undefined;
+  const message = named ?? (await pickMessage(service, deps));
+  return message && { dialogId: message.dialogId, messageId: message.messageId, userId: me };
+}
+
 /**
- * `(messageId, dialogId)` or `{ messageId, dialogId }` (the conversation panel's "Inspect JSON"),
+ * `(messageId, dialogId)`, `{ dialogId, messageId, userId? }` (the conversation panel's "Inspect"),
  * or a message object (`_id`, `chat_dialog_id`); undefined when neither, so the palette picks.
  */
-function messageTargetOf(first: unknown, second: unknown): { dialogId: string; messageId: string } | undefined {
+function messageArgOf(first: unknown, second: unknown): MessageArg | undefined {
   let messageId: unknown = first;
   let dialogId: unknown = second;
   if (typeof first === 'object' && first !== null) {
     messageId = 'messageId' in first ? first.messageId : '_id' in first ? first._id : undefined;
     dialogId = 'dialogId' in first ? first.dialogId : 'chat_dialog_id' in first ? first.chat_dialog_id : undefined;
   }
-  return isObjectId(messageId) && isObjectId(dialogId) ? { messageId, dialogId } : undefined;
+  if (!isObjectId(messageId) || !isObjectId(dialogId)) return undefined;
+  const userId = actingUserOf(first);
+  return { messageId, dialogId, ...(userId !== undefined && { userId }) };
 }
 
-/** From the palette: a dialog, then one of its recent messages (listed without marking them read). */
-async function pickMessage(deps: ActionDeps): Promise<{ dialogId: string; messageId: string } | undefined> {
-  const dialogId = await dialogIdFrom(undefined, deps, 'Inspect a message of which dialog?');
+/** From the palette: a dialog of `service`'s user, then one of its recent messages (listed without marking them read). */
+async function pickMessage(service: ChatServiceApi, deps: ActionDeps): Promise<MessageArg | undefined> {
+  const dialogId = await dialogIdFrom(undefined, service, deps, 'Inspect a message of which dialog?');
   if (!dialogId) return undefined;
   let messages: QBMessage[];
   try {
-    messages = await deps.service.loadMessages(dialogId, { limit: RECENT_MESSAGES, markAsRead: false });
+    messages = await service.loadMessages(dialogId, { limit: RECENT_MESSAGES, markAsRead: false });
   } catch (error) {
     reportFailure(deps, 'Could not list the messages', error);
     return undefined;

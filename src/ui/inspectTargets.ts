@@ -1,6 +1,7 @@
-// What an "Inspect … JSON" document shows, named by its URI path alone, so a document VS Code reopens
-// (history, split, reload of the provider) can be fetched again without any state of ours; and the
-// stanzas of a message, found in the stanza log. No `vscode` import: tested in plain Node.
+// What an "Inspect … JSON" document shows, named by its URI path, and as which signed-in user it is
+// fetched, named by its query; so a document VS Code reopens (history, split, reload of the
+// provider) can be fetched again without any state of ours; and the stanzas of a message, found in
+// the stanza log. No `vscode` import: tested in plain Node.
 import type { StanzaRecord } from '../shared/protocol';
 import { isObjectId } from '../shared/objectId';
 
@@ -30,6 +31,23 @@ export function parseInspectPath(path: string): InspectTarget | undefined {
   if (parts[0] === 'message' && ids.length === 2 && path.endsWith('.json')) return { kind: 'message', dialogId: ids[0], messageId: ids[1] };
   if (parts[0] === 'stanza' && ids.length === 1 && path.endsWith('.xml')) return { kind: 'stanza', messageId: ids[0] };
   return undefined;
+}
+
+const USER_PARAM = 'as';
+
+/** The URI query naming the user a document is fetched as, e.g. `as=1001`. */
+export function inspectQuery(userId: number): string {
+  return `${USER_PARAM}=${userId}`;
+}
+
+/**
+ * The user a URI query names: `{ userId }`, with undefined for an empty query (a document opened
+ * before several users could sign in: the profile's user); undefined when it names nothing usable.
+ */
+export function parseInspectQuery(query: string): { userId: number | undefined } | undefined {
+  if (query === '') return { userId: undefined };
+  const value = new URLSearchParams(query).get(USER_PARAM);
+  return value !== null && /^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value)) ? { userId: Number(value) } : undefined;
 }
 
 /**

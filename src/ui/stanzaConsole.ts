@@ -1,10 +1,10 @@
-// The stanza console: one panel showing every XMPP stanza the service sent or received, with what the
-// local server decided about each. The page gets the service's ring buffers as a snapshot, then live
-// batches (coalesced per 50 ms, so a flood costs a few postMessage calls). It can ask to clear the
-// buffers, check and send raw XML (checked here, with the XML parser the connection uses) and export
-// what its filters show to a file.
+// The stanza console: one panel showing every XMPP stanza every signed-in user's connection sent or
+// received, in one log, with what the local server decided about each. The page gets the services'
+// ring buffers merged as a snapshot, then live batches (coalesced per 50 ms, so a flood costs a few
+// postMessage calls). It can ask to clear the buffers, check and send raw XML as any signed-in user
+// (checked here, with the XML parser the connection uses) and export what its filters show to a file.
 import * as vscode from 'vscode';
-import type { ChatServiceApi } from '../client/contracts';
+import type { ChatSessions } from '../client/chatSessions';
 import { parseRawStanza } from '../client/rawStanza';
 import { joinEntries, matchesFilter } from '../shared/consoleEntries';
 import { errorMessage } from '../shared/errors';
@@ -24,7 +24,7 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
   private current: { panel: vscode.WebviewPanel; dispose(): void } | undefined;
 
   constructor(
-    private readonly service: ChatServiceApi,
+    private readonly sessions: ChatSessions,
     private readonly extensionUri: vscode.Uri,
     private readonly logger: Logger,
   ) {}
@@ -41,7 +41,7 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
     this.attach(panel);
   }
 
-  /** Restores the console after a window reload; it needs no saved state, the buffer is the service's. */
+  /** Restores the console after a window reload; it needs no saved state, the buffers are the services'. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
     if (this.current) panel.dispose();
     else this.attach(panel);
@@ -55,8 +55,8 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
 
   private attach(panel: vscode.WebviewPanel): void {
     panel.iconPath = new vscode.ThemeIcon('debug-console');
-    const { service } = this;
-    const context = () => consoleContext(service, readSettings().stanzaBufferSize);
+    const { sessions } = this;
+    const context = () => consoleContext(sessions, readSettings().stanzaBufferSize);
     const stanzas = new Batcher<StanzaRecord>(COALESCE_MS, (batch) => channel.notify('stanzas', { stanzas: batch }));
     const decisions = new Batcher<ServerDecision>(COALESCE_MS, (batch) => channel.notify('decisions', { decisions: batch }));
     const channel = new PanelChannel<ConsoleNotifications, ConsoleRequests>(
@@ -68,18 +68,18 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
           // What is pending is already in the buffers, so in this snapshot: sent again it would repeat.
           stanzas.clear();
           decisions.clear();
-          return { stanzas: service.stanzas(), decisions: service.decisions(), context: context() };
+          return { stanzas: sessions.stanzas(), decisions: sessions.decisions(), context: context() };
         },
         requests: {
           clear: async () => {
-            service.clearStanzas();
+            sessions.clearStanzas();
             // The snapshot is the truth the page renders, whatever it does with the reply.
             channel.resync();
             return null;
           },
           validate: async ({ xml }) => checkRawXml(xml),
           send: async ({ xml, connection }) => {
-            await service.sendRawStanza(xml, connection);
+            await sessions.sendRawStanza(xml, connection);
             return null;
           },
           export: async ({ format, filter }) => this.exportEntries(format, filter),
@@ -92,11 +92,11 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
       channel,
       stanzas,
       decisions,
-      service.on('stanza', (record) => stanzas.push(record)),
-      service.on('decision', (decision) => decisions.push(decision)),
-      service.on('state', postContext),
-      service.on('dialogs', postContext),
-      service.on('decisionStream', postContext),
+      sessions.on('stanza', (record) => stanzas.push(record)),
+      sessions.on('decision', (decision) => decisions.push(decision)),
+      sessions.onDidChange(postContext),
+      sessions.on('dialogs', postContext),
+      sessions.on('decisionStream', postContext),
       panel.onDidDispose(() => {
         current.dispose();
         if (this.current === current) this.current = undefined;
@@ -113,7 +113,7 @@ export class StanzaConsole implements vscode.WebviewPanelSerializer, vscode.Disp
 
   /** Asks where, then writes the buffered stanzas the page's filter shows; null when the user cancelled. */
   private async exportEntries(format: ExportFormat, filter: ConsoleFilter): Promise<{ path: string; count: number } | null> {
-    const entries = joinEntries(this.service.stanzas(), this.service.decisions()).filter((e) => matchesFilter(e, filter));
+    const entries = joinEntries(this.sessions.stanzas(), this.sessions.decisions()).filter((e) => matchesFilter(e, filter));
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = exportFileName(format);
     const uri = await vscode.window.showSaveDialog({

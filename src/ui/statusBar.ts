@@ -1,54 +1,68 @@
-// The connection at a glance, bottom left: spinning while connecting, the user once online,
-// unplugged when offline or failed. Clicking does the useful next thing: connect when not
-// connected (or failed: the reason is in the tooltip), otherwise show the log.
+// The connections at a glance, bottom left: one item per signed-in user (the profile's user first),
+// each with its state's icon and the login; the tooltip says what is going on and why, and a click
+// does the useful next thing (sessionStatus.ts). With nobody signed in, one item offers to connect.
 import * as vscode from 'vscode';
+import type { ChatSessions, SessionEntry } from '../client/chatSessions';
 import type { ChatServiceApi } from '../client/contracts';
-import type { ConnectionStatus, ConnectionStatusChange } from './connectionStatus';
-import { Commands } from './ids';
+import type { ConnectionStatus } from './connectionStatus';
+import { statusBarView, type SessionStatus, type StatusBarView } from './sessionStatus';
+
+/** Just left of VS Code's problems item (50), so the users' items stay together. */
+const PRIMARY_PRIORITY = 50.5;
 
 export class ConnectionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('quickblox.connection', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly items = new Map<ChatServiceApi, { item: vscode.StatusBarItem; view: StatusBarView }>();
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly service: ChatServiceApi,
-    status: ConnectionStatus,
+    private readonly sessions: ChatSessions,
+    private readonly status: ConnectionStatus,
   ) {
-    this.item.name = 'QuickBlox Connection';
-    this.render({ state: status.state, detail: status.detail });
-    this.item.show();
-    this.subscription = status.onDidChange((change) => this.render(change));
+    this.subscriptions = [status.onDidChange(() => this.render()), sessions.onDidChange(() => this.render())];
+    this.render();
+  }
+
+  /** What each item shows, in order (for the e2e suite). */
+  views(): StatusBarView[] {
+    return [...this.items.values()].map(({ view }) => view);
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    for (const { item } of this.items.values()) item.dispose();
+    this.items.clear();
   }
 
-  private render({ state, detail }: ConnectionStatusChange): void {
-    const me = this.service.me;
-    const who = me?.login ?? me?.full_name ?? `user ${me?.id ?? '?'}`;
-    const [text, tooltip, command] = ((): [string, string, string] => {
-      switch (state) {
-        case 'connecting':
-          return ['$(sync~spin) QuickBlox', 'QuickBlox: connecting… (click to show the log)', Commands.showLog];
-        case 'reconnecting':
-          return ['$(sync~spin) QuickBlox', `QuickBlox: connection lost, reconnecting…${suffix(detail)} (click to show the log)`, Commands.showLog];
-        case 'online':
-          return [`$(pass) ${who}`, `QuickBlox: online as ${who} (click to show the log)`, Commands.showLog];
-        case 'error':
-          return ['$(debug-disconnect) QuickBlox', `QuickBlox: connection failed${suffix(detail)} (click to try again)`, Commands.connect];
-        case 'offline':
-          return ['$(debug-disconnect) QuickBlox', 'QuickBlox: offline (click to connect)', Commands.connect];
+  private render(): void {
+    const entries = this.sessions.list();
+    for (const [service, { item }] of this.items) {
+      if (entries.some((e) => e.service === service)) continue;
+      item.dispose();
+      this.items.delete(service);
+    }
+    entries.forEach((entry, index) => {
+      const view = statusBarView(this.statusOf(entry));
+      let shown = this.items.get(entry.service);
+      if (!shown) {
+        // Left to right in sign-in order: a lower priority sits further right.
+        const id = entry.primary ? 'quickblox.connection' : `quickblox.connection.${entry.login ?? index}`;
+        const item = vscode.window.createStatusBarItem(id, vscode.StatusBarAlignment.Left, PRIMARY_PRIORITY - index / 100);
+        item.name = entry.primary ? 'QuickBlox Connection' : `QuickBlox Connection (${entry.login ?? 'another user'})`;
+        item.show();
+        shown = { item, view };
+        this.items.set(entry.service, shown);
       }
-    })();
-    this.item.text = text;
-    this.item.tooltip = tooltip;
-    this.item.command = command;
-    this.item.accessibilityInformation = { label: tooltip };
+      shown.view = view;
+      shown.item.text = view.text;
+      shown.item.tooltip = view.tooltip;
+      shown.item.command = view.command;
+      shown.item.accessibilityInformation = { label: view.tooltip };
+    });
   }
-}
 
-function suffix(detail: string | undefined): string {
-  return detail ? `: ${detail}` : '';
+  private statusOf(entry: SessionEntry): SessionStatus {
+    // The primary's state as the UI has it: "connecting" while a local server starts, before the service knows.
+    const { state, detail } = entry.primary ? { state: this.status.state, detail: this.status.detail } : entry;
+    return { primary: entry.primary, login: entry.login, userId: entry.userId, state, detail, lostAt: entry.lostAt };
+  }
 }

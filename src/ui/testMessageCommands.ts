@@ -1,10 +1,11 @@
 // "Send Test Message…", "Send Saved Test Message…" and "Delete Saved Test Message…": pick a
-// connection, a dialog or user and a template, send it, open the conversation to see it arrive, and
-// offer to save it. A script or test passes the whole request as the argument instead of picking.
+// connection (any signed-in user), a dialog or user and a template, send it, open the conversation
+// to see it arrive, and offer to save it. A script or test passes the whole request as the argument
+// instead of picking, with `userId` naming the sender when several users are signed in.
 import * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
 import { DialogTypes } from '../shared/models';
-import { reportFailure, requireOnline, type ActionDeps } from './dialogActionsShared';
+import { actingService, actingUserOf, reportFailure, type ActionDeps } from './dialogActionsShared';
 import { pickUsers } from './dialogActions';
 import { Commands } from './ids';
 import type { SavedTestMessages } from './testMessageStore';
@@ -20,16 +21,10 @@ import {
   type TestTarget,
 } from './testMessageTemplates';
 
-/** One signed-in user the test message may be sent as (one today; the picker is ready for more). */
-export interface TestConnection {
-  label: string;
-  service: ChatServiceApi;
-}
-
 export interface TestMessageDeps extends ActionDeps {
-  connections(): TestConnection[];
   saved: SavedTestMessages;
-  openConversation(dialogId: string): void;
+  /** Opens the conversation as the user who sent. */
+  openConversation(dialogId: string, userId: number | undefined): void;
 }
 
 /** What a send did, for the notification and for the caller (tests read it). */
@@ -59,16 +54,17 @@ export function registerTestMessageCommands(deps: TestMessageDeps): vscode.Dispo
 }
 
 async function sendTestMessage(arg: unknown, deps: TestMessageDeps): Promise<TestMessageResult | undefined> {
-  const connection = await pickConnection(deps);
-  if (!connection) return undefined;
   const given = parseTestMessageRequest(arg);
-  if (arg !== undefined && !given) {
-    void vscode.window.showErrorMessage('QuickBlox: that is not a test message request ({target, spec}); run "Send Test Message…" from the palette to build one.');
+  // A user's root in the tree names only the sender: the rest is asked.
+  if (arg !== undefined && !given && actingUserOf(arg) === undefined) {
+    void vscode.window.showErrorMessage('QuickBlox: that is not a test message request ({target, spec, userId?}); run "Send Test Message…" from the palette to build one.');
     return undefined;
   }
-  const request = given ?? (await askRequest(connection, deps));
+  const service = await pickConnection(deps, actingUserOf(arg));
+  if (!service) return undefined;
+  const request = given ?? (await askRequest(service, deps));
   if (!request) return undefined;
-  const result = await send(connection.service, request.target, request.spec, deps);
+  const result = await send(service, request.target, request.spec, deps);
   if (result && given?.saveAs) await deps.saved.save({ name: given.saveAs, target: request.target, spec: request.spec });
   if (result && !given) offerToSave(request.target, request.spec, deps);
   return result;
@@ -80,8 +76,8 @@ async function sendSaved(arg: unknown, deps: TestMessageDeps): Promise<TestMessa
     void vscode.window.showErrorMessage(`QuickBlox: there is no saved test message "${arg}"; "Send Test Message…" saves one after sending.`);
   }
   if (!saved) return undefined;
-  const connection = await pickConnection(deps);
-  return connection && send(connection.service, saved.target, saved.spec, deps);
+  const service = await pickConnection(deps, undefined);
+  return service && send(service, saved.target, saved.spec, deps);
 }
 
 async function deleteSaved(arg: unknown, deps: TestMessageDeps): Promise<void> {
@@ -102,20 +98,13 @@ async function pickSaved(deps: TestMessageDeps, placeHolder: string): Promise<Sa
   return picked?.saved;
 }
 
-/** The one online connection, or a pick when there are several. */
-async function pickConnection(deps: TestMessageDeps): Promise<TestConnection | undefined> {
-  const online = deps.connections().filter((c) => c.service.state === 'online');
-  if (online.length === 0) {
-    requireOnline(deps);
-    return undefined;
-  }
-  if (online.length === 1) return online[0];
-  const picked = await vscode.window.showQuickPick(online.map((c) => ({ label: c.label, connection: c })), { placeHolder: 'Send as which user?' });
-  return picked?.connection;
+/** The sender: the user `userId` names, else the one online, else a pick among the signed-in users online. */
+function pickConnection(deps: TestMessageDeps, userId: number | undefined): Promise<ChatServiceApi | undefined> {
+  return actingService(userId === undefined ? undefined : { userId }, deps, 'Send as which signed-in user?');
 }
 
-async function askRequest(connection: TestConnection, deps: TestMessageDeps): Promise<{ target: TestTarget; spec: TestMessageSpec } | undefined> {
-  const target = await pickTarget(connection.service, deps);
+async function askRequest(service: ChatServiceApi, deps: TestMessageDeps): Promise<{ target: TestTarget; spec: TestMessageSpec } | undefined> {
+  const target = await pickTarget(service, deps);
   if (!target) return undefined;
   const template = await vscode.window.showQuickPick(TEMPLATES, { title: 'Send Test Message (2/3)', placeHolder: 'Which template?', matchOnDetail: true });
   if (!template) return undefined;
@@ -124,13 +113,14 @@ async function askRequest(connection: TestConnection, deps: TestMessageDeps): Pr
 }
 
 async function pickTarget(service: ChatServiceApi, deps: TestMessageDeps): Promise<TestTarget | undefined> {
-  await deps.labels.resolve(service.dialogs).catch(() => false);
-  const dialogs = service.dialogs.map((d) => ({ label: deps.labels.label(d), description: d.type === DialogTypes.private ? 'private' : 'group', target: { dialogId: d._id } as TestTarget }));
+  const me = service.me?.id;
+  await deps.labels.resolve(service.dialogs, me).catch(() => false);
+  const dialogs = service.dialogs.map((d) => ({ label: deps.labels.label(d, me), description: d.type === DialogTypes.private ? 'private' : 'group', target: { dialogId: d._id } as TestTarget }));
   const aUser = { label: '$(person-add) A user…', description: 'their private dialog, created when missing', target: undefined };
   const picked = await vscode.window.showQuickPick([...dialogs, aUser], { title: 'Send Test Message (1/3)', placeHolder: 'To which dialog or user?' });
   if (!picked) return undefined;
   if (picked.target) return picked.target;
-  const users = await pickUsers(deps, { title: 'Send Test Message (1/3)', placeHolder: 'To which user?', exclude: new Set([service.me?.id ?? -1]), many: false });
+  const users = await pickUsers(service, deps, { title: 'Send Test Message (1/3)', placeHolder: 'To which user?', exclude: new Set([me ?? -1]), many: false });
   return users?.[0] === undefined ? undefined : { userId: users[0] };
 }
 
@@ -200,7 +190,7 @@ async function send(service: ChatServiceApi, target: TestTarget, spec: TestMessa
         return { dialogId, sent, planned: plan.length };
       },
     );
-    if (result.dialogId) deps.openConversation(result.dialogId);
+    if (result.dialogId) deps.openConversation(result.dialogId, service.me?.id);
     const partly = result.sent < result.planned ? ` (cancelled: ${result.sent} of ${result.planned} sent)` : '';
     vscode.window.setStatusBarMessage(`$(check) QuickBlox: test message sent${partly}`, 4000);
     return result;

@@ -1,7 +1,7 @@
 // The extension as a user meets it, driven through the workbench in headless chromium: the QuickBlox
-// view, the dialogs, a conversation panel, its composer, and the stanza console. The other end of
-// the conversation is a plain xmpp.js client in this Node process, so a pass means the message
-// typed in the webview really crossed the local server.
+// view, the dialogs, a conversation panel, its composer, the stanza console, and a second user
+// signed in beside the first. The other end of the conversation is a plain xmpp.js client in this
+// Node process, so a pass means the message typed in the webview really crossed the local server.
 // Inputs (set by run.mjs): QB_E2E_SERVER_INFO (the server's ready JSON), QB_E2E_WORKSPACE, QB_E2E_RESULTS.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clickTreeRow, editorTabTitles, findWebviewFrame, openViewContainer, runCommand, waitForTreeRows } from './lib/workbenchUi.mjs';
+import { clickTreeRow, editorTabTitles, findWebviewFrame, openViewContainer, pickQuickItem, runCommand, statusBarLabels, waitForTreeRows } from './lib/workbenchUi.mjs';
 
 const require = createRequire(import.meta.url);
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -107,4 +107,52 @@ describe('QuickBlox Chat Workbench in the workbench UI', function () {
     await findWebviewFrame(page, sentText, WAIT_MS, '[aria-label="XMPP stanzas"]');
     await shot('stanza-console.png');
   });
+
+  it('signs in as the other user too: a tree root and a status bar item per user', async function () {
+    const other = info.demoUsers.find((u) => u.fullName === privateDialog.label);
+    await runCommand(page, 'QuickBlox: Sign In as Another User…', WAIT_MS);
+    await pickQuickItem(page, other.fullName, WAIT_MS);
+    const roots = [`${me.login} — online`, `${other.login} — online`];
+    await waitForTreeRows(page, (rows) => roots.every((root) => rows.some((row) => row.label === root)), WAIT_MS);
+    await waitForStatusBar((labels) => [me, other].every((u) => labels.some((l) => l.includes(`online as ${u.login}`))));
+  });
+
+  it('shows a message sent as the first user in the other user\'s tree, counted as new', async function () {
+    const text = `Hello, other me ${Date.now()}`;
+    // The other user's row of the private dialog is named after the first user; "N new · time · text".
+    const unreadOf = (rows) => Number(/^(\d+) new/.exec(rows.find((row) => row.label === me.fullName)?.description ?? '')?.[1] ?? 0);
+    const before = unreadOf(await waitForTreeRows(page, (r) => r.some((row) => row.label === me.fullName), WAIT_MS));
+    const frame = await findWebviewFrame(page, sentText, WAIT_MS);
+    await frame.locator('textarea').first().click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    const rows = await waitForTreeRows(page, (r) => unreadOf(r) === before + 1 && r.some((row) => row.label === me.fullName && row.description.includes(text.slice(0, 20))), WAIT_MS);
+    assert.ok(rows.some((row) => row.label === privateDialog.label), 'the first user\'s row is still there');
+    const badge = await page
+      .locator('.activitybar [aria-label^="QuickBlox"]')
+      .first()
+      .evaluate((entry) => entry.closest('.action-item')?.querySelector('.badge-content')?.textContent ?? '');
+    assert.ok(Number(badge) >= 1, `the QuickBlox view's badge counts it (shows "${badge}")`);
+    await shot('users.png');
+  });
+
+  it('signs the other user out: the tree and the status bar show one user again', async function () {
+    const other = info.demoUsers.find((u) => u.fullName === privateDialog.label);
+    await runCommand(page, 'QuickBlox: Sign Out User…', WAIT_MS);
+    await pickQuickItem(page, other.login, WAIT_MS);
+    await waitForTreeRows(page, (rows) => rows.some((row) => row.label === 'Private') && !rows.some((row) => row.label.startsWith(`${other.login} — `)), WAIT_MS);
+    await waitForStatusBar((labels) => labels.some((l) => l.includes(`online as ${me.login}`)) && !labels.some((l) => l.includes(other.login)));
+  });
+
+  /** Polls the status bar's item labels until `predicate` holds; bounded by WAIT_MS. */
+  async function waitForStatusBar(predicate) {
+    const deadline = Date.now() + WAIT_MS;
+    let labels = [];
+    while (Date.now() < deadline) {
+      labels = await statusBarLabels(page);
+      if (predicate(labels)) return labels;
+      await page.waitForTimeout(250);
+    }
+    throw new Error(`status bar not as expected within ${WAIT_MS} ms; last seen: ${JSON.stringify(labels)}`);
+  }
 });

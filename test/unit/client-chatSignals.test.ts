@@ -1,13 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { xml, type Element } from '@xmpp/xml';
-import { chatStateFromStanza, markerFromStanza } from '../../src/client/chatSignals';
-import { chatStateStanza, markerStanza } from '../../src/client/outgoingMessage';
+import { chatStateFromStanza, correctionFromStanza, markerFromStanza, systemNotificationFromStanza } from '../../src/client/chatSignals';
+import { chatStateStanza, correctionStanza, markerStanza, systemNotificationStanza } from '../../src/client/outgoingMessage';
 
 const DIALOG = '5f1c7a0e2b3c4d5e6f708192';
 const MSG = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const ME = 1002;
 const MARKERS = 'urn:xmpp:chat-markers:0';
 const STATES = 'http://jabber.org/protocol/chatstates';
+const CORRECT = 'urn:xmpp:message-correct:0';
 
 function message(attrs: Record<string, string>, ...children: Element[]): Element {
   return xml('message', { type: 'chat', from: '1001-1@localhost/res', to: '1002-1@localhost', ...attrs }, ...children);
@@ -68,6 +69,57 @@ describe('client: chat markers and chat states', () => {
     });
   });
 
+  describe('correctionFromStanza', () => {
+    it('reads the corrected id, the new text, the sender and the dialog', () => {
+      const stanza = message({ id: 'c1' }, xml('body', {}, 'new text'), xml('replace', { xmlns: CORRECT, id: MSG }), dialogParam());
+      assert.deepEqual(correctionFromStanza(stanza, ME), { messageId: MSG, userId: 1001, text: 'new text', dialogId: DIALOG });
+    });
+
+    it('ignores our own, groupchat, no id, no body, another namespace and plain messages', () => {
+      const replace = xml('replace', { xmlns: CORRECT, id: MSG });
+      const body = xml('body', {}, 'x');
+      assert.equal(correctionFromStanza(message({ from: '1002-1@localhost/r' }, body, replace), ME), undefined, 'ours');
+      assert.equal(correctionFromStanza(message({ type: 'groupchat', from: 'r@muc.localhost/1001' }, body, replace), ME), undefined, 'groupchat');
+      assert.equal(correctionFromStanza(message({}, body, xml('replace', { xmlns: CORRECT })), ME), undefined, 'no id');
+      assert.equal(correctionFromStanza(message({}, replace), ME), undefined, 'no body');
+      assert.equal(correctionFromStanza(message({}, body, xml('replace', { xmlns: 'urn:other', id: MSG })), ME), undefined, 'namespace');
+      assert.equal(correctionFromStanza(message({}, body), ME), undefined, 'a plain message');
+    });
+  });
+
+  describe('systemNotificationFromStanza', () => {
+    const NOW = Date.UTC(2025, 0, 1);
+    const headline = (attrs: Record<string, string>, ...children: Element[]) =>
+      xml('message', { type: 'headline', from: '1001-1@localhost/res', to: '1002-1@localhost', ...attrs }, ...children);
+    const extra = (module: string, ...params: [string, string][]) =>
+      xml('extraParams', { xmlns: 'jabber:client' }, xml('moduleIdentifier', {}, module), ...params.map(([k, v]) => xml(k, {}, v)));
+
+    it('reads a SystemNotifications headline: sender, body, parameters, its dialog', () => {
+      const stanza = headline({ id: 'n1' }, xml('body', {}, 'ring'), extra('SystemNotifications', ['dialog_id', DIALOG], ['kind', 'call']));
+      assert.deepEqual(systemNotificationFromStanza(stanza, ME, NOW), {
+        notice: { id: 'n1', senderId: 1001, body: 'ring', dateSent: NOW / 1000, params: { dialog_id: DIALOG, kind: 'call' } },
+        dialogId: DIALOG,
+      });
+      const bare = systemNotificationFromStanza(headline({}, extra('SystemNotifications')), ME, NOW);
+      assert.equal(bare?.notice.body, null);
+      assert.equal(bare?.dialogId, '');
+      assert.match(bare?.notice.id ?? '', /^[0-9a-f]{24}$/, 'an id of its own when the stanza has none');
+    });
+
+    it('ignores WebRTC signalling, headlines without extraParams, chat messages and our own', () => {
+      assert.equal(systemNotificationFromStanza(headline({}, extra('WebRTCVideoChat')), ME), undefined);
+      assert.equal(systemNotificationFromStanza(headline({}, xml('body', {}, 'x')), ME), undefined);
+      assert.equal(systemNotificationFromStanza(headline({ type: 'chat' }, extra('SystemNotifications')), ME), undefined);
+      assert.equal(systemNotificationFromStanza(headline({ from: '1002-1@localhost/r' }, extra('SystemNotifications')), ME), undefined);
+    });
+
+    it('reads what systemNotificationStanza builds', () => {
+      const sent = systemNotificationStanza({ to: '1002-1@localhost', id: 'n2', body: 'hi', extraParams: { dialog_id: DIALOG } });
+      sent.attrs.from = '1001-1@localhost/r';
+      assert.deepEqual(systemNotificationFromStanza(sent, ME, NOW)?.notice, { id: 'n2', senderId: 1001, body: 'hi', dateSent: NOW / 1000, params: { dialog_id: DIALOG } });
+    });
+  });
+
   describe('outgoing', () => {
     it('builds markers as the SDK does: type chat to the sender, the marked id, dialog_id in extraParams', () => {
       const stanza = markerStanza({ to: '1001-1@localhost', id: 'bbbbbbbbbbbbbbbbbbbbbbbb', kind: 'displayed', messageId: MSG, dialogId: DIALOG });
@@ -80,6 +132,17 @@ describe('client: chat markers and chat states', () => {
       const received = markerStanza({ to: '1002-1@localhost', id: 'c', kind: 'received', messageId: MSG, dialogId: DIALOG });
       received.attrs.from = '1001-1@localhost/r';
       assert.deepEqual(markerFromStanza(received, ME), { status: 'delivered', messageId: MSG, userId: 1001, dialogId: DIALOG });
+    });
+
+    it('builds a correction: type chat, the new body, <replace id/>, save_to_history=0 and the dialog', () => {
+      const stanza = correctionStanza({ to: '1001-1@localhost', id: 'c2', replaces: MSG, body: 'fixed', dialogId: DIALOG });
+      assert.equal(
+        stanza.toString(),
+        `<message type="chat" to="1001-1@localhost" id="c2"><body>fixed</body><replace xmlns="${CORRECT}" id="${MSG}"/>` +
+          `<extraParams xmlns="jabber:client"><save_to_history>0</save_to_history><dialog_id>${DIALOG}</dialog_id></extraParams></message>`,
+      );
+      stanza.attrs.from = '1001-1@localhost/r';
+      assert.deepEqual(correctionFromStanza(stanza, ME), { messageId: MSG, userId: 1001, text: 'fixed', dialogId: DIALOG });
     });
 
     it('builds chat states without id or body', () => {

@@ -77,12 +77,15 @@ describe('client: stanza → QBMessage', () => {
     assert.equal(message?.chat_dialog_id, DIALOG);
   });
 
-  it('ignores markers, chat states, headlines and errors', () => {
+  it('ignores markers, chat states, corrections, headlines and errors', () => {
     const from = { from: '1001-1@localhost' };
     assert.equal(messageFromStanza(chat(from, xml('received', { xmlns: 'urn:xmpp:chat-markers:0', id: 'x' })), { myUserId: 1 }), undefined);
     assert.equal(messageFromStanza(chat(from, xml('composing', { xmlns: 'http://jabber.org/protocol/chatstates' })), { myUserId: 1 }), undefined);
     assert.equal(messageFromStanza(xml('message', { type: 'headline', ...from }, xml('body', {}, 'x')), { myUserId: 1 }), undefined);
     assert.equal(messageFromStanza(xml('message', { type: 'error', ...from }, xml('body', {}, 'x')), { myUserId: 1 }), undefined);
+    // A correction carries a body, but it is new text for an earlier message, not a message.
+    const correction = chat(from, xml('body', {}, 'fixed'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm1' }));
+    assert.equal(messageFromStanza(correction, { myUserId: 1 }), undefined);
   });
 
   it('keeps a message that has only attachments', () => {

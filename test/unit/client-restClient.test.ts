@@ -72,6 +72,41 @@ describe('client: REST client', () => {
     });
   });
 
+  it('edits a message with the SDK form PUT /chat/Message/{id}.json: chat_dialog_id and message', async () => {
+    answer = { status: 200, body: '' };
+    await client.updateMessageText('5f0000000000000000000001', '5f00000000000000000000aa', 'new & improved');
+    assert.equal(seen[0].method, 'PUT');
+    assert.equal(seen[0].url, '/chat/Message/5f00000000000000000000aa.json');
+    assert.match(seen[0].contentType ?? '', /^application\/x-www-form-urlencoded/);
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(seen[0].body)), { chat_dialog_id: '5f0000000000000000000001', message: 'new & improved' });
+  });
+
+  it('deletes a message for us with no body, and for everyone with force=1 in the form body', async () => {
+    answer = { status: 200, body: '' };
+    await client.deleteMessage('5f00000000000000000000aa', false);
+    await client.deleteMessage('5f00000000000000000000aa', true);
+    assert.deepEqual(
+      seen.map((s) => [s.method, s.url, s.body]),
+      [
+        ['DELETE', '/chat/Message/5f00000000000000000000aa.json', ''],
+        ['DELETE', '/chat/Message/5f00000000000000000000aa.json', 'force=1'],
+      ],
+    );
+  });
+
+  it('turns a deletion report naming the message under WrongPermissions or NotFound into an error', async () => {
+    const id = '5f00000000000000000000aa';
+    answer = { status: 200, body: JSON.stringify({ SuccessfullyDeleted: { ids: [] }, WrongPermissions: { ids: [id] }, NotFound: { ids: [] } }) };
+    await assert.rejects(client.deleteMessage(id, true), (error: unknown) => {
+      assert.ok(error instanceof QuickBloxError);
+      assert.equal(error.status, 403);
+      assert.match(error.message, /only the message's sender or the dialog's owner/);
+      return true;
+    });
+    answer = { status: 200, body: JSON.stringify({ SuccessfullyDeleted: { ids: [] }, WrongPermissions: { ids: [] }, NotFound: { ids: [id] } }) };
+    await assert.rejects(client.deleteMessage(id, false), /has no message 5f00000000000000000000aa you can see/);
+  });
+
   it('still refuses an empty body where a JSON model is expected', async () => {
     answer = { status: 200, body: '' };
     await assert.rejects(client.listDialogs(), /the response is not JSON/);

@@ -32,6 +32,14 @@ describe('ui: dialog labels', () => {
     assert.equal(await labels.resolve([privateDialog]), false, 'nothing left to look up');
   });
 
+  it('names a private dialog after the other occupant as each signed-in user sees it', async () => {
+    const labels = new DialogLabels(fakeService(() => ({ [ME]: 'Alice Demo', [OTHER]: 'Bob Demo' })));
+    await labels.resolve([privateDialog]);
+    await labels.resolve([privateDialog], OTHER);
+    assert.equal(labels.label(privateDialog), 'Bob Demo', 'the profile user sees Bob');
+    assert.equal(labels.label(privateDialog, OTHER), 'Alice Demo', 'Bob sees Alice');
+  });
+
   it('does not keep the placeholder of a failed lookup: the next resolve tries again', async () => {
     let lookupWorks = false;
     const labels = new DialogLabels(fakeService((): Record<number, string> => (lookupWorks ? { [OTHER]: 'Bob Demo' } : {})));

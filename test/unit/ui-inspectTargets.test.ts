@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { StanzaRecord } from '../../src/shared/protocol';
-import { inspectPath, parseInspectPath, stanzaDocument, stanzasOfMessage } from '../../src/ui/inspectTargets';
+import { inspectPath, inspectQuery, parseInspectPath, parseInspectQuery, stanzaDocument, stanzasOfMessage } from '../../src/ui/inspectTargets';
 
 const D = '65f000000000000000000001';
 const M = '65f0000000000000000000aa';
@@ -20,6 +20,12 @@ describe('ui: inspect targets', () => {
     assert.equal(parseInspectPath('/dialog/not-an-id.json'), undefined);
     assert.equal(parseInspectPath(`/message/${D}.json`), undefined);
     assert.equal(parseInspectPath(`/stanza/${M}.json`), undefined);
+  });
+
+  it('names the user a document is fetched as, and refuses a query that names nobody', () => {
+    assert.deepEqual(parseInspectQuery(inspectQuery(1002)), { userId: 1002 });
+    assert.deepEqual(parseInspectQuery(''), { userId: undefined }, 'no query: the profile\'s user');
+    for (const bad of ['as=', 'as=bob', 'as=-1', 'as=1.5', 'user=1002', 'as=99999999999999999999']) assert.equal(parseInspectQuery(bad), undefined, bad);
   });
 
   it('finds a message by its stanza id or the message_id the server added, not by a marker', () => {

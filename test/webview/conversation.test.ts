@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { ALICE, BOB, DIALOG_ID, ME, dialog, message, messages, snapshot } from './fixtures';
+import { assertCleanAndClose, INPUT, LIST, openConversation } from './conversationPage';
 import { Harness, until, type WebviewPage } from './harness';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
-const LIST = '.conv-list';
-const INPUT = '.qb-textarea textarea';
 
 describe('conversation webview (chromium)', function () {
   const harness = new Harness();
@@ -13,19 +12,11 @@ describe('conversation webview (chromium)', function () {
   before(async () => harness.start());
   after(async () => harness.stop());
   afterEach(async function () {
-    if (!view) return;
-    assert.deepEqual(view.errors, [], 'no page errors');
-    assert.deepEqual(view.dialogs, [], 'no dialogs');
-    assert.deepEqual(await view.violations(), [], 'no CSP violations');
-    await view.close();
+    if (view) await assertCleanAndClose(view);
   });
 
   async function openWith(snap = snapshot(), state?: unknown): Promise<WebviewPage> {
-    view = await harness.open('conversation', state);
-    await until(async () => ((await view.host()).posted.length > 0 ? true : undefined), 'ready');
-    await view.notify('snapshot', snap);
-    await view.page.locator('.msg').first().waitFor();
-    await view.settle();
+    view = await openConversation(harness, snap, state);
     return view;
   }
 
@@ -272,7 +263,7 @@ describe('conversation webview (chromium)', function () {
   it('runs the toolkit under the host CSP with adopted stylesheets', async () => {
     await openWith(snapshot({ messages: [message(1)] }));
     const probe = await view.page.evaluate<{ sheets: number; background: string; hasShadow: boolean }>(
-      `(() => { const button = document.querySelector('.qb-button');
+      `(() => { const button = document.querySelector('.conv-composer-row .qb-button');
         return { hasShadow: !!button.shadowRoot, sheets: button.shadowRoot.adoptedStyleSheets.length,
                  background: getComputedStyle(button).backgroundColor }; })()`,
     );

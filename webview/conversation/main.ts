@@ -1,5 +1,6 @@
-// The conversation panel: wires the header, the timeline and the composer to the host protocol and
-// keeps dialog id, draft and scroll position in the webview state across reloads.
+// The conversation panel: wires the header, the timeline, the message toolbar and the composer (with
+// its advanced options) to the host protocol, and keeps dialog, user, draft, edit in progress,
+// advanced options and scroll position in the webview state across reloads.
 import type {
   ChatState,
   ConnectionState,
@@ -8,12 +9,15 @@ import type {
   ConversationSnapshot,
 } from '../../src/shared/protocol';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
+import { errorMessage } from '../../src/shared/errors';
 import { appRoot, el } from '../common/dom';
 import { connectRpc } from '../common/rpc';
 import { BOTTOM, type ScrollAnchor } from '../common/virtualList';
 import { loadState, saveState } from '../common/vscodeApi';
+import { createAdvancedComposer } from './advancedComposer';
 import { createComposer } from './composer';
 import { createHeader } from './header';
+import { handleRowActions, type MessageActionId } from './messageActions';
 import { type ConversationState, isConversationState } from './state';
 import { senderName, type People } from './messageRow';
 import { Timeline } from './timeline';
@@ -22,15 +26,22 @@ import { createTypingIndicator } from './typing';
 /** State from before a reload; used once, by the first snapshot of the same dialog. */
 let restored = loadState(isConversationState);
 let dialogId: string | undefined;
+let userId: number | undefined;
 let lastSaved = '';
 let dialogType: QBDialog['type'] | undefined;
 let people: People = { myUserId: -1, names: {} };
 
 const header = createHeader();
 const notice = el('div', { className: 'conv-notice', attrs: { role: 'status' } });
+const actionError = el('div', { className: 'conv-action-error', attrs: { role: 'alert' } });
 const viewport = el('div', {
   className: 'conv-list',
-  attrs: { tabindex: 0, role: 'log', 'aria-label': 'Messages' },
+  attrs: {
+    tabindex: 0,
+    role: 'log',
+    'aria-label': 'Messages',
+    'aria-description': 'Arrow Up and Down move between messages; Tab then reaches the message actions',
+  },
 });
 const timeline = new Timeline({
   viewport,
@@ -41,32 +52,83 @@ const timeline = new Timeline({
   },
   onRendered: persist,
 });
+handleRowActions(viewport, (action, messageId) => void runAction(action, messageId));
+const advanced = createAdvancedComposer(persist);
+if (restored?.advanced) advanced.restore(restored.advanced);
 const composer = createComposer({
   send: async (text) => {
-    await rpc.request('send', { text });
+    // Before anything is sent: a problem in the options shows beside its field, and throws.
+    const options = advanced.read(dialogType ?? DialogTypes.private);
+    await rpc.request('send', { text, options });
   },
-  onDraftChange: persist,
+  edit: async (messageId, text) => {
+    await rpc.request('edit', { messageId, text });
+  },
+  allowEmpty: () => advanced.hasAttachments(),
+  onChange: persist,
   onTyping: (state) => {
     // Group chat states need a joined room, which the host does not have yet: private dialogs only.
     if (dialogType !== DialogTypes.private) return;
     // Best effort: a chat state that does not go out is not worth telling the user about.
     rpc.request('typing', { state }).catch(() => undefined);
   },
+  extraButton: advanced.toggle,
+  extraSection: advanced.element,
 });
 const typing = createTypingIndicator();
 // The notice floats over the top of the list so showing it never shifts the rows under the reader.
 const main = el('main', { className: 'conv-main' }, [viewport, notice]);
-appRoot().append(header.element, main, typing.element, composer.element);
+appRoot().append(header.element, main, actionError, typing.element, composer.element);
 
 function persist(): void {
   if (dialogId === undefined) return;
-  const state: ConversationState = { dialogId, draft: composer.draft(), anchor: timeline.anchor() };
+  const state: ConversationState = {
+    dialogId,
+    ...(userId !== undefined && { userId }),
+    draft: composer.draft(),
+    anchor: timeline.anchor(),
+    advanced: advanced.state(),
+    ...(composer.editing() && { editing: composer.editing() }),
+  };
   // Scrolling renders every frame; only write when something actually changed.
   const text = JSON.stringify(state);
   if (text === lastSaved) return;
   lastSaved = text;
   saveState(state);
 }
+
+/** The toolbar's actions: the host does the work; editing starts here, in the composer. */
+async function runAction(action: MessageActionId, messageId: string): Promise<void> {
+  actionError.textContent = '';
+  try {
+    if (action === 'edit') {
+      const message = timeline.message(messageId);
+      if (message) composer.startEdit(messageId, message.message ?? '');
+    } else if (action === 'deleteForMe' || action === 'deleteForEveryone') {
+      const done = timeline.beginDelete(messageId);
+      let deleted = false;
+      try {
+        ({ deleted } = await rpc.request('delete', { messageId, forEveryone: action === 'deleteForEveryone' }));
+      } finally {
+        done(deleted);
+      }
+      if (deleted && composer.editing()?.messageId === messageId) composer.cancelEdit();
+    } else {
+      await rpc.request('action', { action, messageId });
+    }
+  } catch (error) {
+    actionError.textContent = `Could not ${ACTION_VERBS[action]}: ${errorMessage(error)}`;
+  }
+}
+
+const ACTION_VERBS: Record<MessageActionId, string> = {
+  inspectJson: 'open the message JSON',
+  inspectStanza: 'show the stanza',
+  copyId: 'copy the id',
+  edit: 'edit the message',
+  deleteForMe: 'delete the message',
+  deleteForEveryone: 'delete the message for everyone',
+};
 
 /** Before the first snapshot the list is empty: say why, or the page would just read "Loading…". */
 const WAITING: Record<ConnectionState, string> = {
@@ -94,16 +156,19 @@ function onSnapshot(snapshot: ConversationSnapshot): void {
   } else if (restored?.dialogId === id) {
     anchor = restored.anchor;
     composer.setDraft(restored.draft);
+    if (restored.editing) composer.resumeEdit(restored.editing);
   } else if (dialogId !== undefined) {
+    composer.cancelEdit();
     composer.setDraft('');
   }
   const first = dialogId === undefined;
   restored = undefined;
   if (id !== dialogId) typing.clear();
   dialogId = id;
+  userId = snapshot.userId;
   dialogType = snapshot.dialog.type;
   people = { myUserId: snapshot.myUserId, names: snapshot.names };
-  header.showDialog(snapshot.dialog, { myUserId: snapshot.myUserId, names: snapshot.names });
+  header.showDialog(snapshot.dialog, people);
   showConnection(snapshot.connection);
   timeline.show(snapshot, anchor);
   if (first) {
@@ -125,10 +190,18 @@ const rpc = connectRpc<ConversationRequests, ConversationNotifications>({
     showConnection(state, detail);
   },
   status: (update) => timeline.applyStatus(update),
-  typing: ({ userId, state }) => showTyping(userId, state),
+  typing: ({ userId: from, state }) => showTyping(from, state),
+  edited: (update) => timeline.applyEdit(update),
+  deleted: ({ messageIds }) => {
+    timeline.applyDeleted(messageIds);
+    // A message deleted while being edited cannot be saved any more.
+    const editing = composer.editing();
+    if (editing && messageIds.includes(editing.messageId)) composer.cancelEdit();
+  },
+  system: ({ notice: systemNotice }) => timeline.addNotice(systemNotice),
 });
 
-function showTyping(userId: number, state: ChatState): void {
-  if (dialogId === undefined || userId === people.myUserId) return;
-  typing.update(userId, senderName(people, userId), state);
+function showTyping(from: number, state: ChatState): void {
+  if (dialogId === undefined || from === people.myUserId) return;
+  typing.update(from, senderName(people, from), state);
 }

@@ -34,6 +34,20 @@ export async function clickTreeRow(page, label) {
   await page.locator('.sidebar .monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name', { hasText: label }) }).first().click();
 }
 
+/** Picks the row of the open quick pick that shows `text` (its label or description), by clicking it. */
+export async function pickQuickItem(page, text, timeoutMs) {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.click();
+}
+
+/** The accessible labels of the status bar's items (an extension's item is labelled with its tooltip or text). */
+export async function statusBarLabels(page) {
+  return page.locator('.statusbar .statusbar-item').evaluateAll((items) =>
+    items.map((item) => item.getAttribute('aria-label') || item.querySelector('[aria-label]')?.getAttribute('aria-label') || item.textContent?.trim() || ''),
+  );
+}
+
 /** Runs a command the way a user does: F1, type its title, Enter. */
 export async function runCommand(page, title, timeoutMs) {
   await page.keyboard.press('F1');

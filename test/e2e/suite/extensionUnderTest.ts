@@ -5,6 +5,7 @@ import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { isLocalServerInfo, type LocalServerInfo } from '../../../src/shared/localServer';
 import type { ConnectionState } from '../../../src/shared/protocol';
+import type { DialogNode, DialogsTree, DialogsTreeNode } from '../../../src/ui/dialogsTree';
 import type { QuickBloxTestApi } from '../../../src/ui/testApi';
 
 export const EXTENSION_ID = 'quickblox-workbench.quickblox-chat-workbench';
@@ -40,4 +41,18 @@ export function stateAfterActivation(): AfterActivation | undefined {
 /** A figure for the run's output (the suite's log, which the runner prints), not an assertion. */
 export function report(line: string): void {
   if (process.env.E2E_TEST_LOG) appendFileSync(process.env.E2E_TEST_LOG, `    [figure] ${line}\n`);
+}
+
+/** Every node of the Dialogs tree below `node` (the whole tree without), depth first, occupants left out. */
+export function treeNodes(tree: DialogsTree, node?: DialogsTreeNode): DialogsTreeNode[] {
+  return tree.getChildren(node).flatMap((child) => (child.kind === 'dialog' ? [child] : [child, ...treeNodes(tree, child)]));
+}
+
+/** The dialog rows of the Dialogs tree, of one user when `userId` is given. */
+export function dialogNodes(tree: DialogsTree, userId?: number): DialogNode[] {
+  return treeNodes(tree).filter((n): n is DialogNode => n.kind === 'dialog' && (userId === undefined || n.userId === userId));
+}
+
+export function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }

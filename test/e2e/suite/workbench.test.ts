@@ -4,18 +4,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DemoUser } from '../../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../../src/shared/models';
+import type { DialogNode } from '../../../src/ui/dialogsTree';
 import { Commands, CONVERSATION_VIEW_TYPE } from '../../../src/ui/ids';
 import type { QuickBloxTestApi } from '../../../src/ui/testApi';
 import { connectPeer, type Peer } from '../xmppPeer';
 import { waitUntil, withTimeout } from '../wait';
-import { activateExtension, EXTENSION_ID, report, serverInfo, stateAfterActivation } from './extensionUnderTest';
+import { activateExtension, dialogNodes, EXTENSION_ID, labelOf, report, serverInfo, stateAfterActivation } from './extensionUnderTest';
 
 const CONNECT_TIMEOUT_MS = 15000;
 const UI_TIMEOUT_MS = 10000;
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
 
 describe('QuickBlox Chat Workbench in the extension host', () => {
   const info = serverInfo();
@@ -73,8 +70,8 @@ describe('QuickBlox Chat Workbench in the extension host', () => {
     const { dialog, other } = privateDialog();
     // The dialogs are the children of the per-type group nodes.
     const tree = api.dialogsTree;
-    const dialogs = () => tree.getChildren().flatMap((group) => tree.getChildren(group)) as QBDialog[];
-    const items = () => dialogs().map((d) => ({ dialog: d, item: tree.getTreeItem(d) }));
+    assert.deepEqual(tree.getChildren().map((n) => n.kind), ['type', 'type'], 'one user: the groups are the roots');
+    const items = () => dialogNodes(tree).map((n) => ({ dialog: n.dialog, item: tree.getTreeItem(n) }));
     // The private dialog is named after the other user once the name lookup comes back.
     const rows = await waitUntil(
       () => {
@@ -133,8 +130,12 @@ describe('QuickBlox Chat Workbench in the extension host', () => {
     const message = await withTimeout(arrived, UI_TIMEOUT_MS, `the service to emit "${text}"`);
     assert.equal(message.chat_dialog_id, dialog._id);
     assert.equal(message.sender_id, remote.user.id);
+    const node = (): DialogNode | undefined => dialogNodes(api.dialogsTree).find((n) => n.dialogId === dialog._id);
     await waitUntil(
-      () => String(api.dialogsTree.getTreeItem(api.service.dialogs.find((d) => d._id === dialog._id) ?? dialog).description).includes(text.slice(0, 40)),
+      () => {
+        const shown = node();
+        return shown !== undefined && String(api.dialogsTree.getTreeItem(shown).description).includes(text.slice(0, 40));
+      },
       UI_TIMEOUT_MS,
       'the Dialogs view to preview the new message',
     );

@@ -5,19 +5,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DemoUser } from '../../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../../src/shared/models';
-import type { DialogsTreeNode } from '../../../src/ui/dialogsTree';
+import type { DialogNode, DialogsTreeNode } from '../../../src/ui/dialogsTree';
 import { Commands, INSPECT_JSON_SCHEME, INSPECT_STANZA_SCHEME } from '../../../src/ui/ids';
 import type { QuickBloxTestApi } from '../../../src/ui/testApi';
 import type { TestMessageResult } from '../../../src/ui/testMessageCommands';
 import { connectPeer, type Peer } from '../xmppPeer';
 import { waitUntil } from '../wait';
-import { activateExtension, serverInfo } from './extensionUnderTest';
+import { activateExtension, dialogNodes, labelOf, serverInfo } from './extensionUnderTest';
 
 const UI_TIMEOUT_MS = 10000;
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
 
 describe('Dialogs tree actions, Inspect JSON and test messages', function () {
   this.timeout(30000);
@@ -60,11 +56,12 @@ describe('Dialogs tree actions, Inspect JSON and test messages', function () {
     const tree = api.dialogsTree;
     const groups = tree.getChildren();
     assert.deepEqual(groups.map((g) => labelOf(tree.getTreeItem(g))), ['Private', 'Group']);
-    const group = tree.getChildren(groups[1]).find((d) => labelOf(tree.getTreeItem(d)) === 'Demo group') as QBDialog | undefined;
+    const group = tree.getChildren(groups[1]).find((d) => labelOf(tree.getTreeItem(d)) === 'Demo group') as DialogNode | undefined;
     assert.ok(group, 'the Demo group is under "Group"');
+    assert.equal(group.userId, api.service.me?.id, 'it belongs to the signed-in user');
     assert.equal(tree.getTreeItem(group).contextValue, 'dialog.group', 'alice does not own the demo group');
     const occupants: DialogsTreeNode[] = tree.getChildren(group);
-    assert.equal(occupants.length, group.occupants_ids.length);
+    assert.equal(occupants.length, group.dialog.occupants_ids.length);
     await waitUntil(
       () => occupants.map((o) => labelOf(tree.getTreeItem(o))).includes(carol.fullName),
       UI_TIMEOUT_MS,
@@ -162,10 +159,11 @@ describe('Dialogs tree actions, Inspect JSON and test messages', function () {
     const name = `e2e group ${Date.now()}`;
     await vscode.commands.executeCommand(Commands.createDialog, { type: DialogTypes.group, name, occupantIds: [bob.id] });
     const created = await waitUntil(() => api.service.dialogs.find((d) => d.name === name), UI_TIMEOUT_MS, `"${name}" in the list`);
-    assert.equal(api.dialogsTree.getTreeItem(created).contextValue, 'dialog.group.owner');
+    const node = () => dialogNodes(api.dialogsTree).find((n) => n.dialogId === created._id);
+    assert.equal(api.dialogsTree.getTreeItem(await waitUntil(node, UI_TIMEOUT_MS, 'its tree row')).contextValue, 'dialog.group.owner');
     await vscode.commands.executeCommand(Commands.addOccupants, created._id, { userIds: [carol.id] });
     await waitUntil(() => api.service.dialogs.find((d) => d._id === created._id)?.occupants_ids.includes(carol.id), UI_TIMEOUT_MS, 'carol added');
-    const carolNode = api.dialogsTree.getChildren(api.service.dialogs.find((d) => d._id === created._id)).find((n) => 'userId' in n && n.userId === carol.id);
+    const carolNode = api.dialogsTree.getChildren(node()).find((n) => n.kind === 'occupant' && n.occupantId === carol.id);
     assert.ok(carolNode);
     assert.equal(api.dialogsTree.getTreeItem(carolNode).contextValue, 'occupant.removable');
     await vscode.commands.executeCommand(Commands.removeOccupants, carolNode, { confirmed: true });
