@@ -65,9 +65,10 @@ export function attachmentProblem(attachment: { type?: unknown; id?: unknown; ur
 }
 
 /**
- * Whether a stored message was edited since it was sent, as far as its JSON tells: the local server
- * moves a message's `updated_at` only when its text is edited (read and delivered marks are kept
- * apart), so a later `updated_at` means an edit.
+ * Whether a stored message was edited since it was sent, as far as its JSON tells: a later
+ * `updated_at` means an edit. Read and delivered marks do not move it: QuickBlox's documented list
+ * example shows messages read by both occupants with `updated_at` equal to `created_at`, and the
+ * local server keeps them apart the same way.
  */
 export function wasEdited(message: { created_at?: unknown; updated_at?: unknown }): boolean {
   const created = typeof message.created_at === 'string' ? Date.parse(message.created_at) : NaN;

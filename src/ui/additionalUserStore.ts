@@ -43,6 +43,10 @@ export function parseRememberedUsers(value: unknown): RememberedUser[] {
   });
 }
 
+/**
+ * QuickBlox matches logins without regard to case, and the server's spelling (what a signed-in
+ * user reports) may differ from what was typed: both name the same remembered user.
+ */
 function same(a: RememberedUser, b: RememberedUser): boolean {
-  return a.profile === b.profile && a.login === b.login;
+  return a.profile === b.profile && a.login.toLowerCase() === b.login.toLowerCase();
 }

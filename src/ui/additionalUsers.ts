@@ -8,6 +8,7 @@ import type { ChatSessions } from '../client/chatSessions';
 import { errorMessage } from '../shared/errors';
 import type { AdditionalUserStore } from './additionalUserStore';
 import type { ConnectionController, SignedIn } from './connection';
+import { actingUserOf } from './dialogActionsShared';
 import { Commands } from './ids';
 import type { CloudSecretStore } from './secrets';
 import { readSettings } from './settings';
@@ -237,5 +238,6 @@ function loginOf(arg: unknown): string | undefined {
 function matches(entry: { login: string | undefined; userId: number | undefined }, arg: unknown): boolean {
   const login = loginOf(arg);
   if (login !== undefined) return entry.login === login;
-  return typeof arg === 'object' && arg !== null && 'userId' in arg && typeof arg.userId === 'number' && entry.userId === arg.userId;
+  const userId = actingUserOf(arg);
+  return userId !== undefined && entry.userId === userId;
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
 import type { ConversationRequests, MessageAction } from '../shared/protocol';
+import { isObjectId } from '../shared/objectId';
 import { Commands } from './ids';
 import type { RequestHandlers } from './webviewHost';
 
@@ -43,9 +44,13 @@ export function messageActionHandlers(target: ActionTarget): ActionHandlers {
         vscode.window.setStatusBarMessage(`$(check) Copied message id ${id}`, COPIED_MS);
         return null;
       }
-      const userId = target.service().me?.id;
-      const command = action === 'inspectJson' ? Commands.inspectMessageJson : Commands.inspectMessageStanza;
-      await vscode.commands.executeCommand(command, { dialogId, messageId: id, userId });
+      if (action === 'inspectStanza') {
+        // The stanza log is in this window: nobody needs to be online to read it.
+        await vscode.commands.executeCommand(Commands.inspectMessageStanza, { dialogId, messageId: id });
+        return null;
+      }
+      if (!isObjectId(id)) throw new Error(`message ${id} was never stored (its id is the sending client's stanza id), so it has no JSON: show its stanza instead`);
+      await vscode.commands.executeCommand(Commands.inspectMessageJson, { dialogId, messageId: id, userId: target.service().me?.id });
       return null;
     },
     edit: async ({ messageId, text }) => {

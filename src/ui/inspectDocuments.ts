@@ -10,7 +10,7 @@ import type { QBMessage } from '../shared/models';
 import { isObjectId } from '../shared/objectId';
 import { actingService, actingUserOf, dialogIdFrom, dialogTarget, reportFailure, requireOnline, type ActionDeps, type DialogArg } from './dialogActionsShared';
 import { Commands, INSPECT_JSON_SCHEME, INSPECT_STANZA_SCHEME } from './ids';
-import { inspectPath, inspectQuery, parseInspectPath, parseInspectQuery, stanzaDocument, stanzasOfMessage, type InspectTarget } from './inspectTargets';
+import { inspectPath, inspectQuery, isStanzaId, parseInspectPath, parseInspectQuery, stanzaDocument, stanzasOfMessage, type InspectTarget } from './inspectTargets';
 
 /** How many recent messages the palette's message pick offers. */
 const RECENT_MESSAGES = 30;
@@ -117,10 +117,10 @@ export function registerInspectCommands(deps: ActionDeps, documents: InspectDocu
       const target = await messageToInspect(first, second, deps);
       if (target) await openReporting(deps, () => documents.open({ kind: 'message', dialogId: target.dialogId, messageId: target.messageId }, target.userId));
     }),
-    register(Commands.inspectMessageStanza, async (first: unknown, second: unknown) => {
+    register(Commands.inspectMessageStanza, async (first: unknown) => {
       // A named message needs nobody online: the log is here. A pick lists a dialog's history.
-      const named = messageArgOf(first, second);
-      const messageId = named?.messageId ?? (await messageToInspect(undefined, undefined, deps))?.messageId;
+      const named = stanzaIdOf(first);
+      const messageId = named ?? (await messageToInspect(undefined, undefined, deps))?.messageId;
       if (messageId) await openReporting(deps, () => documents.openStanzas(messageId));
     }),
     register(Commands.refreshInspectedDocument, async (uri: unknown) => {
@@ -176,6 +176,12 @@ function messageArgOf(first: unknown, second: unknown): MessageArg | undefined {
   if (!isObjectId(messageId) || !isObjectId(dialogId)) return undefined;
   const userId = actingUserOf(first);
   return { messageId, dialogId, ...(userId !== undefined && { userId }) };
+}
+
+/** The stanza id `messageId` or `{ messageId }` names (any client's stanza id, not only an ObjectId). */
+function stanzaIdOf(arg: unknown): string | undefined {
+  const id = typeof arg === 'object' && arg !== null && 'messageId' in arg ? arg.messageId : arg;
+  return isStanzaId(id) ? id : undefined;
 }
 
 /** From the palette: a dialog of `service`'s user, then one of its recent messages (listed without marking them read). */

@@ -22,14 +22,22 @@ export function inspectPath(target: InspectTarget): string {
   }
 }
 
+/**
+ * Whether a stanza id can name a message's stanzas: QuickBlox clients use the message's ObjectId, other
+ * XMPP clients their own ids (random strings, UUIDs, `uuid:purpose`); never a path separator.
+ */
+export function isStanzaId(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w.:-]{1,200}$/.test(value);
+}
+
 /** The target a path names; undefined for any other path (a hand-made or damaged URI). */
 export function parseInspectPath(path: string): InspectTarget | undefined {
   const parts = path.replace(/^\/+/, '').split('/');
   const ids = parts.slice(1).map((p) => p.replace(/\.(json|xml)$/, ''));
+  if (parts[0] === 'stanza' && ids.length === 1 && path.endsWith('.xml')) return isStanzaId(ids[0]) ? { kind: 'stanza', messageId: ids[0] } : undefined;
   if (!ids.every((id) => isObjectId(id))) return undefined;
   if (parts[0] === 'dialog' && ids.length === 1 && path.endsWith('.json')) return { kind: 'dialog', dialogId: ids[0] };
   if (parts[0] === 'message' && ids.length === 2 && path.endsWith('.json')) return { kind: 'message', dialogId: ids[0], messageId: ids[1] };
-  if (parts[0] === 'stanza' && ids.length === 1 && path.endsWith('.xml')) return { kind: 'stanza', messageId: ids[0] };
   return undefined;
 }
 
@@ -55,7 +63,8 @@ export function parseInspectQuery(query: string): { userId: number | undefined }
  * send (the server keeps it), and the server adds `<message_id>` to what it routes.
  */
 export function stanzasOfMessage(records: readonly StanzaRecord[], messageId: string): StanzaRecord[] {
-  const rootId = new RegExp(`^<message\\b[^>]*\\sid=["']${messageId}["']`);
+  // Stanza ids may hold `.`, which a pattern would read as "any character".
+  const rootId = new RegExp(`^<message\\b[^>]*\\sid=["']${messageId.replace(/[.]/g, '\\.')}["']`);
   const extraId = `<message_id>${messageId}</message_id>`;
   return records.filter((r) => r.kind === 'message' && (rootId.test(r.xml) || r.xml.includes(extraId)));
 }

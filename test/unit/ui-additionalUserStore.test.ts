@@ -30,6 +30,13 @@ describe('ui: remembered additional users', () => {
     assert.deepEqual(store.logins('cloud'), ['dora'], 'the other profile keeps its users');
   });
 
+  it('forgets a user signed out under the server\'s spelling of the login typed at sign-in', async () => {
+    const store = new AdditionalUserStore(memento());
+    await store.add('cloud', 'Dora.Dev');
+    await store.remove('cloud', 'dora.dev');
+    assert.deepEqual(store.logins('cloud'), [], 'Connect must not sign dora in again');
+  });
+
   it('reads back only well-formed entries of what an older version or a hand edit left', () => {
     assert.deepEqual(parseRememberedUsers('bob'), []);
     assert.deepEqual(

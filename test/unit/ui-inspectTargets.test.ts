@@ -38,6 +38,14 @@ describe('ui: inspect targets', () => {
     assert.deepEqual(stanzasOfMessage(records, M).map((r) => r.seq), [1, 2]);
   });
 
+  it('names the stanzas of a message another client sent under its own stanza id, literally', () => {
+    const id = 'f3a1.b2:purpose';
+    assert.deepEqual(parseInspectPath(inspectPath({ kind: 'stanza', messageId: id })), { kind: 'stanza', messageId: id });
+    assert.equal(parseInspectPath('/stanza/a%2Fb.xml'), undefined, 'no id smuggles a path in');
+    const records = [record(1, `<message type="chat" id="${id}"><body>a</body></message>`), record(2, '<message type="chat" id="f3a1xb2:purpose"><body>b</body></message>')];
+    assert.deepEqual(stanzasOfMessage(records, id).map((r) => r.seq), [1], 'a dot in the id is a dot, not any character');
+  });
+
   it('says why there is no stanza', () => {
     assert.match(stanzaDocument([], M), /No stanza of message/);
     assert.match(stanzaDocument([record(1, '<message/>')], M), /^<!-- received 1970-01-01T00:00:00.000Z · 1-1@localhost -->\n<message\/>/);
