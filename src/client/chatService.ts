@@ -1,6 +1,7 @@
 // The extension host's one chat session: REST for the account, dialogs, history and names; XMPP
-// for live messages; a bounded stanza log for the console. Listeners get snapshots (`dialogs`) and
-// appends (`message`, `stanza`), never internal state to mutate.
+// for live messages, in private dialogs and in the joined rooms of group and public ones (rooms.ts);
+// a bounded stanza log for the console. Listeners get snapshots (`dialogs`) and appends (`message`,
+// `stanza`), never internal state to mutate.
 import type { Element } from '@xmpp/xml';
 import { userJid } from '../shared/jid';
 import { attachmentProblem, customParamProblem } from '../shared/messageFields';
@@ -41,6 +42,7 @@ import { QuickBloxError } from './quickbloxError';
 import { RestClient } from './restClient';
 import { parseRawStanza } from './rawStanza';
 import { RingBuffer } from './ringBuffer';
+import { Rooms } from './rooms';
 import { followServerDecisions, offersServerDecisions } from './serverDecisions';
 import { SequenceCounter } from './stanzaRecord';
 import { XmppSession } from './xmppSession';
@@ -69,6 +71,7 @@ interface ConnectionParts {
   target: ConnectionTarget;
   rest: RestClient;
   xmpp: XmppSession | undefined;
+  rooms: Rooms | undefined;
   subscriptions: Disposable[];
 }
 
@@ -82,6 +85,11 @@ const DEFAULT_PAGE = 50;
 const SEEN_IDS_LIMIT = 2000;
 /** Markable messages from others waiting for our `<displayed/>`, per dialog; the oldest go beyond this. */
 const UNREAD_MARKABLE_LIMIT = 100;
+/**
+ * The `notification_type` of the SystemNotifications that QuickBlox apps send occupants about a group
+ * dialog they were just put in (1: created with them, 2: added to it); the server tells nobody.
+ */
+const DIALOG_NOTIFICATION = { created: '1', added: '2' } as const;
 
 export class ChatService implements ChatServiceApi {
   private readonly events: TypedEmitter<ChatServiceEvents>;
@@ -133,7 +141,13 @@ export class ChatService implements ChatServiceApi {
     await this.disconnect();
     const generation = this.generation;
     this.setState('connecting');
-    const parts: ConnectionParts = { target, rest: new RestClient({ ...target, timeoutMs: this.timeoutMs }), xmpp: undefined, subscriptions: [] };
+    const parts: ConnectionParts = {
+      target,
+      rest: new RestClient({ ...target, timeoutMs: this.timeoutMs }),
+      xmpp: undefined,
+      rooms: undefined,
+      subscriptions: [],
+    };
     try {
       if (this.followDecisions && offersServerDecisions(target.apiEndpoint)) {
         // First thing, so the stream is up before the XMPP session's first stanza.
@@ -162,11 +176,25 @@ export class ChatService implements ChatServiceApi {
         timeoutMs: this.timeoutMs,
         sequence: this.sequence,
       });
+      const rooms = new Rooms({
+        send: (stanza) => xmpp.send(stanza),
+        userId: me.id,
+        appId: target.appId,
+        chatDomain: target.chatDomain,
+        logger: this.log,
+        joinTimeoutMs: this.timeoutMs,
+        onRemoved: (dialogId) => this.onRemovedFromRoom(dialogId),
+      });
       parts.xmpp = xmpp;
+      parts.rooms = rooms;
+      rooms.sync(this.dialogList);
       parts.subscriptions.push(
         xmpp.on('stanza', (record) => this.onStanza(record)),
         xmpp.on('message', (element) => this.onMessageStanza(element)),
+        xmpp.on('presence', (element) => rooms.handlePresence(element)),
         xmpp.on('state', (state, detail) => this.onXmppState(state, detail)),
+        xmpp.on('online', (resumed) => rooms.connected(resumed)),
+        xmpp.on('retry', (retry) => this.events.emit('retry', retry)),
       );
       await xmpp.start();
       this.abandonIfStale(generation);
@@ -264,15 +292,14 @@ export class ChatService implements ChatServiceApi {
     const dialog = await this.dialogFor(rest, dialogId);
     const markable = options.markable ?? true;
     const saveToHistory = options.saveToHistory ?? true;
+    const route = options.viaRest ? undefined : this.xmppRoute(dialog, me.id);
     let message: QBMessage | undefined;
-    if (dialog.type === DialogTypes.private && !options.viaRest) {
-      const opponent = opponentOf(dialog, me.id);
-      if (opponent === undefined) throw new Error(`private dialog ${dialogId} has no opponent`);
+    if (route) {
       if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
       // The stanza id (an ObjectId) and our date_sent are what the server stores (it keeps a
       // plausible client clock), so this live copy matches the one history returns later.
       const now = Date.now();
-      const sent = await xmpp.sendChat(opponent, {
+      const sent = await xmpp.sendChat(route.to, route.type, {
         id: newObjectId(now),
         body: text,
         markable,
@@ -282,10 +309,10 @@ export class ChatService implements ChatServiceApi {
       message = messageFromStanza(sent, { myUserId: me.id });
     } else {
       // REST create always stores; there is no save_to_history=0 to ask for.
-      if (!saveToHistory) throw new Error('a message that is not saved to the history can only be sent over XMPP to a private dialog');
-      // Group dialogs go over REST: `groupchat` needs a joined room, and this service joins none yet.
-      // REST create stores the message, so occupants see it in the history and the dialog list;
-      // send_to_chat=1 has the server deliver it live over XMPP to the occupants online.
+      if (!saveToHistory) throw new Error('a message that is not saved to the history can only be sent over XMPP: to a private dialog, or to a joined room');
+      // A group dialog whose room is not joined (yet), or viaRest. REST create stores the message, so
+      // occupants see it in the history and the dialog list; send_to_chat=1 has the server deliver it
+      // live over XMPP to the occupants online.
       const body = restMessageBody({ dialogId, text, markable, sendToChat: true, customParams, attachments: options.attachments });
       message = await rest.createMessage(body);
     }
@@ -324,14 +351,13 @@ export class ChatService implements ChatServiceApi {
   }
 
   async sendTyping(dialogId: string, state: TypingState): Promise<void> {
-    const { xmpp, me, target } = this.requireConnection();
+    const { xmpp, me } = this.requireConnection();
     const dialog = this.dialogList.find((d) => d._id === dialogId);
     if (!dialog) throw new Error(`dialog ${dialogId} not found; refresh the dialog list`);
-    if (dialog.type !== DialogTypes.private) throw new Error('typing notifications go to private dialogs only: group chat states need a joined room');
-    const opponent = opponentOf(dialog, me.id);
-    if (opponent === undefined) throw new Error(`private dialog ${dialogId} has no opponent`);
+    const route = this.xmppRoute(dialog, me.id);
+    if (!route) throw new Error(`the room of dialog ${dialogId} is not joined (yet); chat states go out once it is`);
     if (!xmpp) throw new Error('chat is not connected; reconnect before sending');
-    await xmpp.send(chatStateStanza(userJid(opponent, target.appId, target.chatDomain), state));
+    await xmpp.send(chatStateStanza(route.to, state, route.type));
   }
 
   async sendSystemNotification(userId: number, notification: SystemNotificationInput): Promise<string> {
@@ -347,7 +373,9 @@ export class ChatService implements ChatServiceApi {
     const { rest } = this.requireConnection();
     const generation = this.generation;
     const created = await rest.createDialog(dialog);
-    if (generation === this.generation) this.upsertDialog(created);
+    if (generation !== this.generation) return created;
+    this.upsertDialog(created);
+    this.notifyOccupants(created, created.occupants_ids, DIALOG_NOTIFICATION.created);
     return created;
   }
 
@@ -362,6 +390,7 @@ export class ChatService implements ChatServiceApi {
     if (generation === this.generation) {
       if (updated.occupants_ids.includes(me.id)) this.upsertDialog(updated);
       else this.dropDialog(dialogId);
+      this.notifyOccupants(updated, changes.add ?? [], DIALOG_NOTIFICATION.added);
     }
     return updated;
   }
@@ -477,6 +506,7 @@ export class ChatService implements ChatServiceApi {
   }
 
   private onXmppState(state: ConnectionState, detail: string | undefined): void {
+    if (state !== 'online') this.connection?.rooms?.disconnected();
     const wasReconnecting = this.currentState === 'reconnecting';
     this.setState(state, detail);
     if (state === 'online' && wasReconnecting) {
@@ -548,21 +578,52 @@ export class ChatService implements ChatServiceApi {
     this.events.emit('typing', { dialogId, userId: signal.userId, state: signal.state });
   }
 
+  /** A peer's correction names its dialog itself: only one we list, with the peer among its occupants, is believed. */
   private onCorrection(correction: CorrectionSignal): void {
     const dialogId = correction.dialogId || privateDialogWith(this.dialogList, correction.userId)?._id;
-    if (dialogId) this.onEdited({ dialogId, messageId: correction.messageId, userId: correction.userId, text: correction.text });
+    const dialog = this.dialogList.find((d) => d._id === dialogId);
+    if (!dialog?.occupants_ids.includes(correction.userId)) return;
+    this.onEdited({ dialogId: dialog._id, messageId: correction.messageId, userId: correction.userId, text: correction.text });
   }
 
   private onSystemNotification({ dialogId, notice }: SystemNotificationSignal): void {
     const id = dialogId || privateDialogWith(this.dialogList, notice.senderId)?._id;
     // Only a dialog's notifications have somewhere to be shown; the console still has every stanza.
     if (id && this.dialogList.some((d) => d._id === id)) this.events.emit('systemNotification', { dialogId: id, notice });
+    // A dialog we do not list yet: apps notify the occupants of a group dialog they create or add
+    // people to. The list brings it to the tree, and its room gets joined.
+    else if (id) this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs after a notification: ${errorMessage(error)}`));
+  }
+
+  /** Taken out of a room by someone else: the server's list says whether the dialog is still ours. */
+  private onRemovedFromRoom(dialogId: string): void {
+    if (!this.dialogList.some((d) => d._id === dialogId)) return;
+    this.refreshDialogs().catch((error: unknown) => this.log.warn(`refresh dialogs after leaving a room: ${errorMessage(error)}`));
+  }
+
+  /**
+   * Tells users newly in a group or public dialog about it with a SystemNotification (what QuickBlox
+   * apps send, since the server tells nobody), so their clients list it and join its room. Not
+   * awaited: the dialog is made; a notification that cannot go out is logged.
+   */
+  private notifyOccupants(dialog: QBDialog, userIds: readonly number[], notificationType: string): void {
+    const me = this.connection?.me;
+    if (dialog.type === DialogTypes.private || !me) return;
+    for (const userId of userIds) {
+      if (userId === me.id) continue;
+      this.sendSystemNotification(userId, { customParams: { notification_type: notificationType, dialog_id: dialog._id } }).catch((error: unknown) => {
+        this.log.warn(`could not tell user ${userId} about dialog ${dialog._id}: ${errorMessage(error)}`);
+      });
+    }
   }
 
   /** Emits the edit, and moves the dialog's last_message when the edited message is it. */
   private onEdited(edit: MessageEditedEvent): void {
     this.events.emit('messageEdited', edit);
-    const index = this.dialogList.findIndex((d) => d._id === edit.dialogId && d.last_message_id === edit.messageId);
+    // Only its sender edits a message: a correction from anyone else leaves the preview alone.
+    const index = this.dialogList.findIndex(
+      (d) => d._id === edit.dialogId && d.last_message_id === edit.messageId && d.last_message_user_id === edit.userId,
+    );
     if (index === -1) return;
     const next = [...this.dialogList];
     next[index] = { ...next[index], last_message: edit.text };
@@ -625,7 +686,22 @@ export class ChatService implements ChatServiceApi {
 
   private publishDialogs(dialogs: readonly QBDialog[]): void {
     this.dialogList = sortDialogs(dialogs);
+    this.connection?.rooms?.sync(this.dialogList);
     this.events.emit('dialogs', [...this.dialogList]);
+  }
+
+  /**
+   * Where XMPP chat for the dialog goes: the opponent of a private dialog, or the room of a group or
+   * public one once joined; undefined while the room is not joined (REST is the way then).
+   */
+  private xmppRoute(dialog: QBDialog, myUserId: number): { to: string; type: 'chat' | 'groupchat' } | undefined {
+    const { target, rooms } = this.requireConnection();
+    if (dialog.type !== DialogTypes.private) {
+      return rooms?.isJoined(dialog._id) ? { to: rooms.roomJid(dialog._id), type: 'groupchat' } : undefined;
+    }
+    const opponent = opponentOf(dialog, myUserId);
+    if (opponent === undefined) throw new Error(`private dialog ${dialog._id} has no opponent`);
+    return { to: userJid(opponent, target.appId, target.chatDomain), type: 'chat' };
   }
 
   /** The listed dialog, else the server's; an error that says what to do when neither knows it. */
@@ -664,6 +740,7 @@ function parseJsonText<T>(text: string, what: string): T {
 /** Safe to call twice (a disconnect during connect, then connect's own cleanup). */
 async function closeConnection(parts: ConnectionParts): Promise<void> {
   for (const s of parts.subscriptions.splice(0)) s.dispose();
+  parts.rooms?.dispose();
   await parts.xmpp?.stop();
   await parts.rest.close();
 }

@@ -6,7 +6,7 @@
 import { silentLogger, type Logger } from '../shared/logger';
 import type { QBDialog } from '../shared/models';
 import type { ConnectionState, ServerDecision, StanzaRecord } from '../shared/protocol';
-import type { ChatServiceApi, ConnectionTarget, Disposable, Listener } from './contracts';
+import type { ChatServiceApi, ConnectionTarget, Disposable, Listener, ReconnectRetry } from './contracts';
 import { TypedEmitter } from './events';
 import { SequenceCounter } from './stanzaRecord';
 
@@ -31,10 +31,12 @@ export interface SessionEntry {
   readonly detail: string | undefined;
   /** While reconnecting: when the connection was lost (unix ms). */
   readonly lostAt: number | undefined;
+  /** While reconnecting: the last failed attempt and when the next starts; undefined before the first fails. */
+  readonly retry: ReconnectRetry | undefined;
 }
 
 export interface ChatSessionsEvents {
-  /** A user signed in or out, or a state changed. */
+  /** A user signed in or out, a state changed, or a reconnect attempt failed. */
   change: [];
   /** One user's full dialog list (a snapshot, as the service emits it). */
   dialogs: [service: ChatServiceApi, dialogs: QBDialog[]];
@@ -58,6 +60,7 @@ interface TrackedSession {
   readonly login: string | undefined;
   detail: string | undefined;
   lostAt: number | undefined;
+  retry: ReconnectRetry | undefined;
   readonly subscriptions: Disposable[];
 }
 
@@ -92,6 +95,7 @@ export class ChatSessions {
       state: s.service.state,
       detail: s.detail,
       lostAt: s.lostAt,
+      retry: s.retry,
     }));
   }
 
@@ -114,8 +118,10 @@ export class ChatSessions {
    * signed out (remove, removeAdditional) before it got there. A failed sign-in leaves nothing behind.
    */
   async add(target: ConnectionTarget): Promise<ChatServiceApi | undefined> {
-    const taken = this.list().find((entry) => entry.login === target.login);
-    if (taken) throw new Error(`${target.login} is already signed in here${taken.primary ? ' (the profile\'s user)' : ''}`);
+    // QuickBlox logins ignore case. A user who could not stay signed in is signed in afresh.
+    const taken = this.list().find((entry) => entry.login?.toLowerCase() === target.login.toLowerCase());
+    if (taken && !taken.primary && (taken.state === 'error' || taken.state === 'offline')) await this.remove(taken.service);
+    else if (taken) throw new Error(`${target.login} is already signed in here${taken.primary ? ' (the profile\'s user)' : ''}`);
     const service = this.create({ sequence: this.sequence, followDecisions: false });
     const session = this.track(service, false, target.login);
     this.events.emit('change');
@@ -195,9 +201,13 @@ export class ChatSessions {
   }
 
   private track(service: ChatServiceApi, primary: boolean, login: string | undefined): TrackedSession {
-    const session: TrackedSession = { service, primary, login, detail: undefined, lostAt: undefined, subscriptions: [] };
+    const session: TrackedSession = { service, primary, login, detail: undefined, lostAt: undefined, retry: undefined, subscriptions: [] };
     session.subscriptions.push(
       service.on('state', (state, detail) => this.onState(session, state, detail)),
+      service.on('retry', (retry) => {
+        session.retry = retry;
+        this.events.emit('change');
+      }),
       service.on('dialogs', (dialogs) => this.events.emit('dialogs', service, dialogs)),
       service.on('stanza', (record) => this.events.emit('stanza', record)),
     );
@@ -209,8 +219,10 @@ export class ChatSessions {
 
   private onState(session: TrackedSession, state: ConnectionState, detail: string | undefined): void {
     session.detail = detail;
-    if (state !== 'reconnecting') session.lostAt = undefined;
-    else session.lostAt ??= this.now();
+    if (state !== 'reconnecting') {
+      session.lostAt = undefined;
+      session.retry = undefined;
+    } else session.lostAt ??= this.now();
     this.events.emit('change');
   }
 }

@@ -1,11 +1,11 @@
 // Reads the message stanzas that are not chat messages but say something about one or about a
 // dialog: chat markers (spec §7.6, `<received id/>` / `<displayed id/>`), chat states (spec §7.7,
 // `<composing/>`, `<paused/>` …), corrections (XEP-0308, `<replace id/>`) and system notifications
-// (spec §7.8, SystemNotifications headlines). Only stanzas from another user count; of the chat
-// kinds only `type="chat"`: the SDK ignores markers arriving as groupchat, and group chat states
-// need a joined room.
+// (spec §7.8, SystemNotifications headlines). Only stanzas from another user count. Markers and
+// corrections count as `type="chat"` only (the SDK ignores markers arriving as groupchat); chat
+// states also as `groupchat` from a joined room's `<room>/<userId>`.
 import type { Element } from '@xmpp/xml';
-import { parseUserJid } from '../shared/jid';
+import { parseRoomJid, parseUserJid } from '../shared/jid';
 import type { ChatState, MessageStatus, SystemNotice } from '../shared/protocol';
 import { newObjectId } from '../shared/objectId';
 import { NS, readExtraParams } from '../shared/stanza';
@@ -24,7 +24,7 @@ export interface MarkerSignal {
 export interface ChatStateSignal {
   state: ChatState;
   userId: number;
-  /** From `<extraParams><dialog_id>`; '' when absent (the SDK's 1:1 chat states carry none). */
+  /** From `<extraParams><dialog_id>`, else the room's dialog; '' for a 1:1 chat state without one (the SDK's carry none). */
   dialogId: string;
 }
 
@@ -51,14 +51,24 @@ export function markerFromStanza(element: Element, myUserId: number): MarkerSign
   return undefined;
 }
 
-/** A chat-state notification from another user, else undefined. */
+/** Another occupant speaking in a room: a `groupchat` from `<room>/<userId>` that is not ours. */
+function otherOccupant(element: Element, myUserId: number): { userId: number; dialogId: string } | undefined {
+  if (!element.is('message') || element.attrs.type !== 'groupchat') return undefined;
+  const room = parseRoomJid(element.attrs.from ?? '');
+  const userId = Number(room?.nick);
+  if (!room || !Number.isSafeInteger(userId) || userId <= 0 || userId === myUserId) return undefined;
+  return { userId, dialogId: room.dialogId };
+}
+
+/** A chat-state notification from another user, in a private dialog or a room, else undefined. */
 export function chatStateFromStanza(element: Element, myUserId: number): ChatStateSignal | undefined {
-  const userId = otherSender(element, myUserId);
-  if (userId === undefined) return undefined;
+  const privateSender = otherSender(element, myUserId);
+  const occupant = privateSender === undefined ? otherOccupant(element, myUserId) : { userId: privateSender, dialogId: '' };
+  if (!occupant) return undefined;
   for (const child of element.getChildElements()) {
     if (child.getNS() !== NS.chatStates) continue;
     const state = CHAT_STATES.find((s) => s === child.name);
-    if (state) return { state, userId, dialogId: readExtraParams(element).params.dialog_id ?? '' };
+    if (state) return { state, userId: occupant.userId, dialogId: readExtraParams(element).params.dialog_id || occupant.dialogId };
   }
   return undefined;
 }

@@ -77,15 +77,25 @@ export interface SystemNotificationEvent {
   notice: SystemNotice;
 }
 
+/** A reconnect attempt that failed, and when the next one starts. */
+export interface ReconnectRetry {
+  /** 1 for the first failed attempt since the connection was lost. */
+  attempt: number;
+  /** unix ms. */
+  nextRetryAt: number;
+}
+
 export interface ChatServiceEvents {
   state: [state: ConnectionState, detail?: string];
+  /** While reconnecting: each failed attempt (the state stays 'reconnecting'). */
+  retry: [retry: ReconnectRetry];
   /** The full, current dialog list (a snapshot, not a delta). */
   dialogs: [dialogs: QBDialog[]];
   /** A message for a dialog: received live, or sent by this session (with its server ids once known). */
   message: [message: QBMessage];
   /** Another user's `<received/>` (delivered) or `<displayed/>` (read) marker for a message. */
   messageStatus: [status: MessageStatusEvent];
-  /** Another user's chat state (1:1 `type="chat"` only, for now). */
+  /** Another user's chat state: 1:1 `type="chat"`, or `groupchat` from a joined room. */
   typing: [typing: TypingEvent];
   messageEdited: [edit: MessageEditedEvent];
   messagesDeleted: [deletion: MessagesDeletedEvent];
@@ -129,8 +139,9 @@ export interface ChatServiceApi {
    */
   markRead(dialogId: string): Promise<void>;
   /**
-   * Sends over XMPP (private dialogs) with save_to_history=1, or over REST with send_to_chat=1
-   * (group dialogs, or `viaRest`); resolves with the message as the panel shows it.
+   * Sends over XMPP with save_to_history=1: `chat` to the opponent of a private dialog, `groupchat`
+   * to the joined room of a group or public one. Over REST with send_to_chat=1 when the room is not
+   * joined (yet), or with `viaRest`. Resolves with the message as the panel shows it.
    */
   sendMessage(dialogId: string, text: string, options?: SendOptions): Promise<QBMessage>;
   /**
@@ -141,8 +152,8 @@ export interface ChatServiceApi {
   /** `DELETE /chat/Message/{id}.json`: for us, or with force=1 for everyone (its sender or the dialog's owner). */
   deleteMessage(dialogId: string, messageId: string, options: { forEveryone: boolean }): Promise<void>;
   /**
-   * Sends our chat state to the other occupant of a private dialog (`<composing/>` / `<paused/>`);
-   * group dialogs are refused until the session joins their rooms.
+   * Sends our chat state (`<composing/>` / `<paused/>`) to the other occupant of a private dialog,
+   * or to the room of a group or public one; refused while that room is not joined.
    */
   sendTyping(dialogId: string, state: TypingState): Promise<void>;
   /** Sends a system notification to one user over XMPP; resolves with its stanza id. */

@@ -45,3 +45,8 @@ export function privateDialogWith(dialogs: readonly QBDialog[], userId: number):
 export function opponentOf(dialog: QBDialog, myUserId: number): number | undefined {
   return dialog.occupants_ids.find((id) => id !== myUserId);
 }
+
+/** The other occupant of a private dialog, whose name is the dialog's; undefined for group and public ones. */
+export function privateOpponentOf(dialog: QBDialog, myUserId: number | undefined): number | undefined {
+  return dialog.type === DialogTypes.private && myUserId !== undefined ? opponentOf(dialog, myUserId) : undefined;
+}

@@ -7,8 +7,10 @@ import { NS, extraParamsElement } from '../shared/stanza';
 import type { NewRestMessage } from './restClient';
 
 export interface ChatStanza {
-  /** Bare JID of the recipient. */
+  /** Bare JID of the recipient: a user's (`chat`) or a room's (`groupchat`). */
   to: string;
+  /** Default `chat`. */
+  type?: 'chat' | 'groupchat';
   /** Stanza id; QuickBlox clients use a new ObjectId, which the server keeps as the message `_id`. */
   id: string;
   body: string;
@@ -19,11 +21,11 @@ export interface ChatStanza {
   attachments?: QBAttachment[];
 }
 
-/** `<message type="chat">` as `QB.chat.send` builds it. */
+/** `<message type="chat|groupchat">` as `QB.chat.send` builds it. */
 export function chatStanza(chat: ChatStanza): Element {
   return xml(
     'message',
-    { to: chat.to, type: 'chat', id: chat.id },
+    { to: chat.to, type: chat.type ?? 'chat', id: chat.id },
     xml('body', {}, chat.body),
     chat.markable ? xml('markable', { xmlns: NS.markers }) : undefined,
     extraParamsElement(chat.extraParams, chat.attachments),
@@ -104,9 +106,12 @@ export function markerStanza(marker: MarkerInput): Element {
   );
 }
 
-/** `<composing/>` / `<paused/>` as `sendIsTypingStatus` builds it for 1:1 (spec §7.7): no id, no body. */
-export function chatStateStanza(to: string, state: 'composing' | 'paused'): Element {
-  return xml('message', { type: 'chat', to }, xml(state, { xmlns: NS.chatStates }));
+/**
+ * `<composing/>` / `<paused/>` as `sendIsTypingStatus` builds it (spec §7.7): no id, no body;
+ * `groupchat` to a room's bare JID, `chat` to a user's.
+ */
+export function chatStateStanza(to: string, state: 'composing' | 'paused', type: 'chat' | 'groupchat' = 'chat'): Element {
+  return xml('message', { type, to }, xml(state, { xmlns: NS.chatStates }));
 }
 
 export interface CorrectionInput {

@@ -1,6 +1,8 @@
 // One user's XMPP connection on @xmpp/client: connects as `<userId>-<appId>@<domain>`, fetches
 // the roster and sends `<presence/>` (the QuickBlox SDK's post-auth sequence, spec §7.3), reports
-// its state, reconnects with backoff and reports every stanza both ways as a StanzaRecord.
+// its state, reconnects with backoff (reporting each failed attempt) and reports every stanza both
+// ways as a StanzaRecord. A dropped stream that the server kept resumable (XEP-0198) comes back with
+// its presence and rooms; any other reconnect is a new session (`online` says which).
 //
 // Stanzas are captured from the 'element' (in) and 'send' (out) events. xmpp.js 0.14 has no raw
 // 'input'/'output' events any more (its own @xmpp/debug hooks the same two events), and parsed
@@ -14,7 +16,7 @@ import { userJid } from '../shared/jid';
 import type { Logger } from '../shared/logger';
 import type { ConnectionState, StanzaRecord } from '../shared/protocol';
 import { NS } from '../shared/stanza';
-import type { Disposable, Listener } from './contracts';
+import type { Disposable, Listener, ReconnectRetry } from './contracts';
 import { TypedEmitter } from './events';
 import { SequenceCounter, stanzaRecord } from './stanzaRecord';
 import { errorMessage } from '../shared/errors';
@@ -45,6 +47,15 @@ export interface XmppSessionEvents {
   stanza: [record: StanzaRecord];
   /** Every received `<message>` stanza; the listener decides which ones are chat. */
   message: [element: Element];
+  /** Every received `<presence>` stanza (rooms answer joins and report removals with them). */
+  presence: [element: Element];
+  /**
+   * The session can chat (again), after the state went 'online'. `resumed`: the dropped stream was
+   * resumed, so presence and joined rooms are as they were; otherwise this is a new session.
+   */
+  online: [resumed: boolean];
+  /** A reconnect attempt failed; the next one starts at `nextRetryAt`. */
+  retry: [retry: ReconnectRetry];
 }
 
 export interface OutgoingChat {
@@ -69,6 +80,8 @@ export class XmppSession {
   private currentState: ConnectionState = 'offline';
   private wasOnline = false;
   private stopping = false;
+  /** Reconnect attempts since the connection was lost; 0 while online. */
+  private attempts = 0;
 
   constructor(private readonly options: XmppSessionOptions) {
     this.connection = userJid(options.userId, options.appId, options.domain);
@@ -116,10 +129,12 @@ export class XmppSession {
     }
   }
 
-  /** Sends a `type="chat"` message to a user's bare JID, shaped like the SDK's (spec §7.5). */
-  async sendChat(toUserId: number, chat: OutgoingChat): Promise<Element> {
-    const { appId, domain } = this.options;
-    const message = chatStanza({ ...chat, to: userJid(toUserId, appId, domain), markable: chat.markable ?? true });
+  /**
+   * Sends a chat message shaped like the SDK's: `chat` to a user's bare JID (spec §7.5), or
+   * `groupchat` to a joined room's (spec §7.9).
+   */
+  async sendChat(to: string, type: 'chat' | 'groupchat', chat: OutgoingChat): Promise<Element> {
+    const message = chatStanza({ ...chat, to, type, markable: chat.markable ?? true });
     await this.send(message);
     return message;
   }
@@ -153,6 +168,7 @@ export class XmppSession {
     xmpp.on('send', (element) => this.record(element, 'out'));
     xmpp.on('stanza', (element) => {
       if (element.is('message')) this.events.emit('message', element);
+      else if (element.is('presence')) this.events.emit('presence', element);
     });
     xmpp.on('error', (error) => {
       options.logger.warn(`xmpp ${this.connection}: ${error.message}`);
@@ -160,19 +176,36 @@ export class XmppSession {
     });
     xmpp.on('status', (status) => {
       options.logger.debug(`xmpp ${this.connection}: ${status}`);
-      if (status === 'disconnect' && this.wasOnline && !this.stopping) this.setState('reconnecting');
+      if (status !== 'disconnect' || !this.wasOnline || this.stopping) return;
+      this.setState('reconnecting');
+      // The library schedules the next attempt after `delay` (doubled as this attempt started).
+      if (this.attempts > 0) this.events.emit('retry', { attempt: this.attempts, nextRetryAt: Date.now() + xmpp.reconnect.delay });
     });
     xmpp.on('online', () => {
-      xmpp.reconnect.delay = FIRST_RECONNECT_DELAY_MS;
+      this.backOnline();
       if (this.wasOnline) {
         this.afterOnline().catch((error: unknown) => options.logger.warn(`xmpp after reconnect: ${String(error)}`));
       }
     });
+    // A resumed stream goes online without an 'online' event: without this the state would stay
+    // 'reconnecting' and every send would be refused.
+    xmpp.streamManagement.on('resumed', () => {
+      if (this.stopping) return;
+      this.backOnline();
+      this.setState('online');
+      this.events.emit('online', true);
+    });
     // The library retries after a fixed `delay`; doubling it on each attempt gives the backoff.
     xmpp.reconnect.delay = FIRST_RECONNECT_DELAY_MS;
     xmpp.reconnect.on('reconnecting', () => {
+      this.attempts++;
       xmpp.reconnect.delay = Math.min(xmpp.reconnect.delay * 2, options.maxReconnectDelayMs ?? 30_000);
     });
+  }
+
+  private backOnline(): void {
+    this.xmpp.reconnect.delay = FIRST_RECONNECT_DELAY_MS;
+    this.attempts = 0;
   }
 
   /** Roster then presence, as the SDK does; a roster failure is logged, not fatal. */
@@ -185,6 +218,7 @@ export class XmppSession {
     await this.xmpp.send(xml('presence'));
     this.wasOnline = true;
     this.setState('online');
+    this.events.emit('online', false);
   }
 
   private record(element: Element, direction: StanzaRecord['direction']): void {

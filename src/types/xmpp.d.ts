@@ -111,6 +111,17 @@ declare module '@xmpp/client' {
   export interface Reconnect extends EventEmitter {
     delay: number;
     stop(): void;
+    /** Emitted as each attempt starts. */
+    on(event: 'reconnecting', listener: () => void): this;
+  }
+
+  /** XEP-0198 (@xmpp/stream-management). */
+  export interface StreamManagement extends EventEmitter {
+    /**
+     * A dropped stream was resumed: the session, its presence and its rooms are as they were. The
+     * client goes online again WITHOUT an 'online' event (only its status changes, silently).
+     */
+    on(event: 'resumed', listener: () => void): this;
   }
 
   export interface Client extends EventEmitter {
@@ -118,6 +129,7 @@ declare module '@xmpp/client' {
     status: Status;
     iqCaller: IqCaller;
     reconnect: Reconnect;
+    streamManagement: StreamManagement;
     /** True once the socket is TLS (xmpps://, wss:// or after STARTTLS). */
     isSecure(): boolean;
     start(): Promise<JID>;

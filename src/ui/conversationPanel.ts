@@ -7,8 +7,9 @@
 import * as vscode from 'vscode';
 import type { ChatServiceApi, Disposable } from '../client/contracts';
 import { compareMessages } from '../client/history';
+import { privateOpponentOf } from '../client/dialogList';
 import type { Logger } from '../shared/logger';
-import { DialogTypes, type QBDialog, type QBMessage } from '../shared/models';
+import type { QBMessage } from '../shared/models';
 import { isObjectId } from '../shared/objectId';
 import type { ConnectionState, ConversationNotifications, ConversationRequests, ConversationSnapshot, SendOptions } from '../shared/protocol';
 import { displayName } from '../shared/users';
@@ -53,7 +54,7 @@ export interface ConversationPanelInfo {
 export interface ConversationSessions {
   /** The service signed in as this user; the primary (the profile's user) when userId is undefined. */
   serviceFor(userId: number | undefined): ChatServiceApi | undefined;
-  /** Fires when a user signs in or out. */
+  /** Fires when a user signs in or out, and when a signed-in user's connection state changes. */
   onDidChange(listener: () => void): vscode.Disposable;
 }
 
@@ -187,11 +188,8 @@ class ConversationPanel implements vscode.Disposable {
           loadOlder: ({ beforeDateSent, beforeId }) => this.page({ dateSent: beforeDateSent, id: beforeId }),
           typing: async ({ state }) => {
             if (state !== 'composing' && state !== 'paused') throw new Error(`unknown chat state ${String(state)}`);
-            const service = this.service();
-            // Group chat states need a joined room; the page only asks for private dialogs, but a
-            // dialog's type is the host's to check.
-            if (service.dialogs.find((d) => d._id === dialogId)?.type !== DialogTypes.private) return null;
-            await service.sendTyping(dialogId, state);
+            // To the opponent, or to the room of a group dialog (refused while it is not joined yet).
+            await this.service().sendTyping(dialogId, state);
             return null;
           },
           ...messageActionHandlers({ dialogId, service: () => this.service() }),
@@ -312,9 +310,12 @@ class ConversationPanel implements vscode.Disposable {
     const service = this.bound.service;
     if (service) return { state: service.state, detail: this.detail };
     const who = this.userName();
+    const primaryOnline = this.deps.sessions.serviceFor(undefined)?.state === 'online';
     return {
       state: 'offline',
-      detail: `${who} is not signed in: run "QuickBlox: Sign In as Another User…" as ${who} and this conversation loads, or close this panel.`,
+      detail: primaryOnline
+        ? `${who} is not signed in: run "QuickBlox: Sign In as Another User…" as ${who} and this conversation loads, or close this panel.`
+        : `${who} signs in again once the profile's user is connected (Connect), if ${who} was signed in here before; otherwise connect, then run "QuickBlox: Sign In as Another User…".`,
     };
   }
 
@@ -328,7 +329,8 @@ class ConversationPanel implements vscode.Disposable {
     const service = this.bound.service;
     const me = service?.me;
     if (!service || service.state !== 'online' || !me) {
-      if (this.userId === undefined) this.deps.ensureConnected();
+      // Also for another user's panel: remembered users sign in again only after the profile's user.
+      this.deps.ensureConnected();
       this.channel.post('connection', this.connection());
       return undefined;
     }
@@ -370,7 +372,7 @@ class ConversationPanel implements vscode.Disposable {
     const service = this.bound.service;
     const me = service?.me?.id;
     const dialog = service?.dialogs.find((d) => d._id === this.dialogId);
-    const other = dialog && otherOccupant(dialog, me);
+    const other = dialog && privateOpponentOf(dialog, me);
     const apply = () => {
       // A disposed panel throws on any change; a lookup may finish after it closed.
       if (this.disposed) return;
@@ -386,11 +388,6 @@ class ConversationPanel implements vscode.Disposable {
       () => undefined, // the generic title stays; the tree logs lookup failures
     );
   }
-}
-
-/** The other occupant of a private dialog, as seen by `me`; undefined for groups. */
-function otherOccupant(dialog: QBDialog, me: number | undefined): number | undefined {
-  return dialog.type === DialogTypes.private ? dialog.occupants_ids.find((id) => id !== me) : undefined;
 }
 
 /** The page's options, shape-checked: the service checks their content (keys, attachments). */

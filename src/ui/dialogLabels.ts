@@ -4,7 +4,8 @@
 // of the same application, so one name cache serves them all.
 import type * as vscode from 'vscode';
 import type { ChatServiceApi } from '../client/contracts';
-import { DialogTypes, type QBDialog } from '../shared/models';
+import { privateOpponentOf } from '../client/dialogList';
+import type { QBDialog } from '../shared/models';
 import { placeholderName } from '../shared/users';
 
 export class DialogLabels implements vscode.Disposable {
@@ -58,8 +59,6 @@ export class DialogLabels implements vscode.Disposable {
   }
 
   private otherOccupant(dialog: QBDialog, myUserId: number | undefined): number | undefined {
-    if (dialog.type !== DialogTypes.private) return undefined;
-    const me = myUserId ?? this.service.me?.id;
-    return dialog.occupants_ids.find((id) => id !== me);
+    return privateOpponentOf(dialog, myUserId ?? this.service.me?.id);
   }
 }

@@ -1,7 +1,9 @@
 // How one signed-in user's connection is shown: the words and icon of each state (tree roots), and
 // the status bar item's text, tooltip and click, which does the useful next thing: connect (or sign
 // in again) when not connected, the log while connecting, a conversation as that user once online.
+// While reconnecting, after a failed attempt, it counts the attempts and the seconds to the next one.
 // No `vscode` import: tested in plain Node.
+import type { ReconnectRetry } from '../client/contracts';
 import type { ConnectionState } from '../shared/protocol';
 import { Commands } from './ids';
 
@@ -32,6 +34,8 @@ export interface SessionStatus {
   detail: string | undefined;
   /** While reconnecting: when the connection was lost (unix ms). */
   lostAt: number | undefined;
+  /** While reconnecting: the last failed attempt and when the next one starts. */
+  retry: ReconnectRetry | undefined;
 }
 
 export interface StatusBarView {
@@ -40,10 +44,18 @@ export interface StatusBarView {
   command: { command: string; title: string; arguments?: unknown[] };
 }
 
-export function statusBarView(status: SessionStatus): StatusBarView {
+/** "reconnecting (attempt 2, next in 4s)": the failed attempts so far and the seconds to the next one at `now` (unix ms). */
+function retryWords(retry: ReconnectRetry, now: number): string {
+  const seconds = Math.ceil((retry.nextRetryAt - now) / 1000);
+  return `reconnecting (attempt ${retry.attempt}, ${seconds > 0 ? `next in ${seconds}s` : 'retrying now'})`;
+}
+
+/** `now` (unix ms) counts down to the next reconnect attempt. */
+export function statusBarView(status: SessionStatus, now: number = Date.now()): StatusBarView {
   const { primary, login, state, detail } = status;
   const who = login ?? 'QuickBlox';
-  const text = `$(${STATE_ICONS[state]}) ${who}`;
+  const retry = state === 'reconnecting' && status.retry ? retryWords(status.retry, now) : undefined;
+  const text = `$(${STATE_ICONS[state]}) ${who}${retry ? `: ${retry}` : ''}`;
   const because = detail ? `: ${detail}` : '';
   const showLog = { command: Commands.showLog, title: 'Show Log' };
   const signInAgain = { command: Commands.signInAsAnotherUser, title: 'Sign In Again', arguments: [{ login }] };
@@ -52,9 +64,10 @@ export function statusBarView(status: SessionStatus): StatusBarView {
       return { text, tooltip: `QuickBlox: ${login ? `signing in as ${login}` : 'connecting'}… (click to show the log)`, command: showLog };
     case 'reconnecting': {
       const lost = status.lostAt === undefined ? 'lost the connection' : `lost the connection at ${new Date(status.lostAt).toLocaleTimeString()}`;
+      const progress = retry ? `. Now ${retry}` : '';
       return {
         text,
-        tooltip: `QuickBlox: ${who} ${lost}${because}. Reconnecting by itself, waiting longer after each failed try (click to show the log)`,
+        tooltip: `QuickBlox: ${who} ${lost}${because}${progress}. Reconnecting by itself, waiting longer after each failed try (click to show the log)`,
         command: showLog,
       };
     }

@@ -10,6 +10,10 @@ import type { ChatServiceEvents } from '../../src/client/contracts';
 import { localConnectionTarget } from '../../src/client/profile';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
+import { xml } from '@xmpp/xml';
+import { userJid } from '../../src/shared/jid';
+import { wasEdited } from '../../src/shared/messageFields';
+import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import { startLocalServer } from '../../src/server/localServer';
 import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
@@ -72,6 +76,8 @@ describe('client: message actions and send options against the local server', fu
       const arrived = bobReceives('frist draft');
       const sent = await aliceService.sendMessage(privateDialog._id, 'frist draft');
       await arrived;
+      // QuickBlox times have whole seconds: an edit within the second it was sent cannot show in the history.
+      await new Promise((r) => setTimeout(r, 1020 - (Date.now() % 1000)));
 
       const atBob = waitFor(on(bobService, 'messageEdited'), (e) => (e.messageId === sent._id ? e : undefined), "the edit at Bob's service");
       const onWire = waitFor(messagesOf(bobWire), (m) => (m.getChild('replace', CORRECTION) ? m : undefined), 'the correction on the wire');
@@ -96,13 +102,33 @@ describe('client: message actions and send options against the local server', fu
       for (const service of [aliceService, bobService]) {
         const stored = (await history(service, privateDialog._id)).filter((m) => m.message === 'first draft' || m.message === 'frist draft');
         assert.deepEqual(stored.map((m) => [m._id, m.message]), [[sent._id, 'first draft']], 'the history holds the new text, once');
-        assert.ok(Date.parse(stored[0].updated_at) >= Date.parse(stored[0].created_at));
+        assert.ok(wasEdited(stored[0]), 'the stored message tells it was edited');
       }
       assert.equal(aliceService.dialogs.find((d) => d._id === privateDialog._id)?.last_message, 'first draft', 'the last message follows');
     });
 
+    it('does not let the other occupant rewrite our message with a forged correction', async () => {
+      const arrived = bobReceives('mine to edit');
+      const sent = await aliceService.sendMessage(privateDialog._id, 'mine to edit');
+      await arrived;
+      const forged = xml(
+        'message',
+        { type: 'chat', to: userJid(alice.id, info.appId, info.domain), id: newObjectId() },
+        xml('body', {}, 'forged by bob'),
+        xml('replace', { xmlns: CORRECTION, id: sent._id }),
+        xml('extraParams', { xmlns: NS.client }, xml('save_to_history', {}, '0'), xml('dialog_id', {}, privateDialog._id)),
+      );
+      await bobWire.send(forged);
+      await quiet();
+      assert.equal(aliceService.dialogs.find((d) => d._id === privateDialog._id)?.last_message, 'mine to edit', "the tree's preview keeps Alice's text");
+      assert.equal((await history(aliceService, privateDialog._id)).find((m) => m._id === sent._id)?.message, 'mine to edit', 'the history too');
+    });
+
     it('edits a group message over REST only, and refuses someone else\'s message', async () => {
+      // Sent to the room: stored by the time the room reflects it to Bob.
+      const arrived = bobReceives('group typo');
       const sent = await aliceService.sendMessage(group._id, 'group typo');
+      await arrived;
       await aliceService.editMessage(group._id, sent._id, 'group fixed');
       assert.equal((await history(bobService, group._id)).find((m) => m._id === sent._id)?.message, 'group fixed');
 
@@ -126,7 +152,9 @@ describe('client: message actions and send options against the local server', fu
     });
 
     it('for everyone: gone from every history; only the sender or the owner may', async () => {
+      const arrived = bobReceives('delete for all');
       const sent = await aliceService.sendMessage(group._id, 'delete for all');
+      await arrived;
       assert.notEqual(group.user_id, bob.id, 'Bob does not own the demo group');
       await assert.rejects(bobService.deleteMessage(group._id, sent._id, { forEveryone: true }), /403/);
       assert.ok((await history(bobService, group._id)).some((m) => m._id === sent._id), 'a refused deletion changes nothing');
@@ -197,8 +225,10 @@ describe('client: message actions and send options against the local server', fu
 
     it('over REST: POST /chat/Message.json with send_to_chat=1, stored and delivered live', async () => {
       const onWire = wireReceives('via rest');
+      const atBob = bobReceives('via rest');
       const sent = await aliceService.sendMessage(privateDialog._id, 'via rest', { viaRest: true, customParams: { route: 'rest' } });
       const stanza = await onWire;
+      assert.equal((await atBob)._id, sent._id, 'Bob\'s service shows it');
       const { params } = readExtraParams(stanza);
       assert.equal(params.message_id, sent._id, 'the server delivered its stored message');
       assert.equal(params.route, 'rest');

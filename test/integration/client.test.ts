@@ -13,7 +13,7 @@ import { newObjectId } from '../../src/shared/objectId';
 import type { ConnectionState, StanzaRecord } from '../../src/shared/protocol';
 import { readExtraParams } from '../../src/shared/stanza';
 import { startLocalServer } from '../../src/server/localServer';
-import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
+import { inRoom, loggedStanzas, logger, messagesOf, ownOccupantJid, plainClient, until, waitFor, WAIT_MS } from './clientHarness';
 
 describe('client: ChatService against the local server', function () {
   this.timeout(20_000);
@@ -110,16 +110,28 @@ describe('client: ChatService against the local server', function () {
     );
   });
 
-  it('sends to a group dialog over REST (no MUC yet)', async () => {
+  it('sends to a group dialog as groupchat to its joined room, shown once when the room reflects it', async () => {
     const group = service.dialogs.find((d) => d.type === DialogTypes.group);
     assert.ok(group, 'the demo group');
-    const sent = await service.sendMessage(group._id, 'hello group');
-    assert.match(sent._id, /^[0-9a-f]{24}$/);
-    assert.equal(sent.chat_dialog_id, group._id);
-    assert.equal(sent.sender_id, alice.id);
-    assert.equal(service.dialogs.find((d) => d._id === group._id)?.last_message, 'hello group');
-    const history = await service.loadMessages(group._id, { limit: 1 });
-    assert.equal(history[0]?._id, sent._id);
+    await until(() => inRoom(info, service, group._id), WAIT_MS, 'the demo group\'s room joined');
+    const shown: QBMessage[] = [];
+    const subscription = service.on('message', (m) => shown.push(m));
+    try {
+      const sent = await service.sendMessage(group._id, 'hello group');
+      assert.match(sent._id, /^[0-9a-f]{24}$/);
+      assert.deepEqual([sent.chat_dialog_id, sent.sender_id, sent.recipient_id], [group._id, alice.id, 0]);
+      const out = loggedStanzas(service, 'out').find((s) => s.attrs.id === sent._id);
+      assert.ok(out, 'sent over XMPP');
+      const room = ownOccupantJid(info, service, group._id).split('/')[0];
+      assert.deepEqual([out.attrs.type, out.attrs.to, readExtraParams(out).params.save_to_history], ['groupchat', room, '1']);
+      await until(() => loggedStanzas(service, 'in').some((s) => s.is('message') && s.attrs.id === sent._id), WAIT_MS, 'the room\'s reflection');
+      assert.deepEqual(shown.map((m) => m._id), [sent._id], 'shown once: the reflection merges with the sent copy');
+      assert.equal(service.dialogs.find((d) => d._id === group._id)?.last_message, 'hello group');
+      const history = await service.loadMessages(group._id, { limit: 1 });
+      assert.deepEqual(history.map((m) => [m._id, m.message]), [[sent._id, 'hello group']], 'stored under the same id');
+    } finally {
+      subscription.dispose();
+    }
   });
 
   it('receives a message from the other user as a message event and a dialogs snapshot', async () => {

@@ -1,9 +1,15 @@
-// What the ChatService integration tests share: bounded waits, and a plain @xmpp/client peer that
-// knows nothing of our code, as any third-party app would connect.
+// What the ChatService integration tests share: bounded waits, a plain @xmpp/client peer that
+// knows nothing of our code, as any third-party app would connect, and what a service's stanza log
+// says about its rooms.
 import type { Client } from '@xmpp/client';
 import { xml, type Element } from '@xmpp/xml';
+import type { ChatServiceApi } from '../../src/client/contracts';
+import { parseRawStanza } from '../../src/client/rawStanza';
+import { roomJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { stderrLogger } from '../../src/shared/logger';
+import type { StanzaRecord } from '../../src/shared/protocol';
+import { NS } from '../../src/shared/stanza';
 import { plainXmppClient } from '../support/plainXmpp';
 
 export const WAIT_MS = 5000;
@@ -49,4 +55,39 @@ export function messagesOf(xmpp: Client) {
     xmpp.on('stanza', onStanza);
     return () => void xmpp.removeListener('stanza', onStanza);
   };
+}
+
+/** Polls `probe` every 20 ms until it holds; bounded by `timeoutMs`. */
+export async function until(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The stanzas of one direction in `service`'s log, parsed (stream nonzas left out). */
+export function loggedStanzas(service: ChatServiceApi, direction: StanzaRecord['direction']): Element[] {
+  return service
+    .stanzas()
+    .filter((r) => r.direction === direction && /^<(message|presence|iq)[\s>/]/.test(r.xml))
+    .map((r) => parseRawStanza(r.xml));
+}
+
+/** The full JID of `service`'s own occupant in the dialog's room (its nick is its user id). */
+export function ownOccupantJid(info: LocalServerInfo, service: ChatServiceApi, dialogId: string): string {
+  return roomJid(info.appId, dialogId, `muc.${info.domain}`, String(service.me?.id));
+}
+
+/**
+ * Whether the room's last word to `service` about its own occupant is "you are in": an available
+ * self-presence with status 110 (spec §7.9), not followed by an unavailable one.
+ */
+export function inRoom(info: LocalServerInfo, service: ChatServiceApi, dialogId: string): boolean {
+  const self = ownOccupantJid(info, service, dialogId);
+  const last = loggedStanzas(service, 'in')
+    .filter((s) => s.is('presence') && s.attrs.from === self)
+    .at(-1);
+  const statuses = last?.getChild('x', NS.mucUser)?.getChildren('status').map((s) => s.attrs.code) ?? [];
+  return last !== undefined && last.attrs.type === undefined && statuses.includes('110');
 }

@@ -6,7 +6,7 @@ import type { QBDialog, QBUser } from '../../src/shared/models';
 import type { ConnectionState, ServerDecision, StanzaRecord } from '../../src/shared/protocol';
 
 /** Logins the fake server knows, with their user ids; any other login is refused. */
-const USERS: Record<string, number> = { alice: 1, bob: 2, carol: 3, 'Bob': 2 };
+const USERS: Record<string, number> = { alice: 1, bob: 2, carol: 3, 'bob@example.com': 2 };
 
 /**
  * The part of ChatService that ChatSessions uses, in memory: connect signs in when the login is
@@ -176,16 +176,39 @@ describe('client: ChatSessions', () => {
     assert.equal(sessions.list()[0].lostAt, undefined);
   });
 
+  it('records each failed reconnect attempt of a user, tells listeners, and forgets it once back', async () => {
+    let changes = 0;
+    const subscription = sessions.onDidChange(() => changes++);
+    created[0].setState('reconnecting', 'connect ECONNREFUSED');
+    assert.equal(sessions.list()[0].retry, undefined, 'no attempt failed yet');
+    created[0].events.emit('retry', { attempt: 1, nextRetryAt: 12_000 });
+    created[0].events.emit('retry', { attempt: 2, nextRetryAt: 16_000 });
+    assert.deepEqual(sessions.list()[0].retry, { attempt: 2, nextRetryAt: 16_000 }, 'the last one');
+    assert.equal(changes, 3, 'the state change and each attempt');
+    created[0].setState('online');
+    assert.equal(sessions.list()[0].retry, undefined);
+    subscription.dispose();
+  });
+
   it('refuses a user already signed in, before creating anything', async () => {
     await assert.rejects(sessions.add(target('alice')), /alice is already signed in here \(the profile's user\)/);
     await sessions.add(target('bob'));
     await assert.rejects(sessions.add(target('bob')), /bob is already signed in here/);
+    await assert.rejects(sessions.add(target('BOB')), /BOB is already signed in here/, 'logins ignore case, as on QuickBlox');
     assert.equal(created.length, 2, 'no service built for a refused login');
+  });
+
+  it('signs in afresh a user who could not stay signed in', async () => {
+    await sessions.add(target('bob'));
+    created[1].setState('error', 'unauthorized');
+    await sessions.add(target('bob'));
+    assert.equal(created[1].disposed, true, 'the failed session is gone');
+    assert.deepEqual(sessions.list().map((e) => [e.login, e.state]), [['alice', 'online'], ['bob', 'online']]);
   });
 
   it('refuses a second login of an account already signed in, and keeps the first', async () => {
     await sessions.add(target('bob'));
-    await assert.rejects(sessions.add(target('Bob')), /Bob is user 2, who is already signed in here as bob/);
+    await assert.rejects(sessions.add(target('bob@example.com')), /bob@example.com is user 2, who is already signed in here as bob/);
     assert.deepEqual(sessions.list().map((e) => e.login), ['alice', 'bob']);
     assert.equal(created[2].disposed, true, 'the twin\'s service is disposed');
   });

@@ -59,10 +59,18 @@ describe('client: chat markers and chat states', () => {
       });
     });
 
-    it('ignores our own, groupchat, unknown states and other namespaces', () => {
+    it('reads a room\'s chat state as the occupant\'s in the room\'s dialog', () => {
+      const fromRoom = (nick: string) => message({ type: 'groupchat', from: `1_${DIALOG}@muc.localhost/${nick}`, to: '1002-1@localhost/res' }, xml('composing', { xmlns: STATES }));
+      assert.deepEqual(chatStateFromStanza(fromRoom('1001'), ME), { state: 'composing', userId: 1001, dialogId: DIALOG });
+      assert.equal(chatStateFromStanza(fromRoom(String(ME)), ME), undefined, 'our own, reflected by the room');
+      assert.equal(chatStateFromStanza(fromRoom('carol'), ME), undefined, 'a nick that is no user id');
+    });
+
+    it('ignores our own, groupchat from no room, unknown states and other namespaces', () => {
       const composing = xml('composing', { xmlns: STATES });
       assert.equal(chatStateFromStanza(message({ from: '1002-1@localhost/r' }, composing), ME), undefined);
       assert.equal(chatStateFromStanza(message({ type: 'groupchat', from: 'room@muc.localhost/1001' }, composing), ME), undefined);
+      assert.equal(chatStateFromStanza(message({ type: 'groupchat' }, composing), ME), undefined, 'groupchat from a user JID');
       assert.equal(chatStateFromStanza(message({}, xml('dancing', { xmlns: STATES })), ME), undefined);
       assert.equal(chatStateFromStanza(message({}, xml('composing', { xmlns: 'urn:other' })), ME), undefined);
       assert.equal(chatStateFromStanza(message({}, xml('body', {}, 'hi')), ME), undefined);
@@ -147,6 +155,11 @@ describe('client: chat markers and chat states', () => {
 
     it('builds chat states without id or body', () => {
       assert.equal(chatStateStanza('1001-1@localhost', 'composing').toString(), `<message type="chat" to="1001-1@localhost"><composing xmlns="${STATES}"/></message>`);
+      assert.equal(
+        chatStateStanza(`1_${DIALOG}@muc.localhost`, 'composing', 'groupchat').toString(),
+        `<message type="groupchat" to="1_${DIALOG}@muc.localhost"><composing xmlns="${STATES}"/></message>`,
+        'to a room, as the SDK sends it',
+      );
       const paused = chatStateStanza('1002-1@localhost', 'paused');
       paused.attrs.from = '1001-1@localhost/r';
       assert.deepEqual(chatStateFromStanza(paused, ME), { state: 'paused', userId: 1001, dialogId: '' });

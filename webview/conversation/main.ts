@@ -67,9 +67,8 @@ const composer = createComposer({
   allowEmpty: () => advanced.hasAttachments(),
   onChange: persist,
   onTyping: (state) => {
-    // Group chat states need a joined room, which the host does not have yet: private dialogs only.
-    if (dialogType !== DialogTypes.private) return;
-    // Best effort: a chat state that does not go out is not worth telling the user about.
+    // Every dialog type: the host sends it to the opponent or the room. Best effort: a chat state
+    // that does not go out (a room not joined yet) is not worth telling the user about.
     rpc.request('typing', { state }).catch(() => undefined);
   },
   extraButton: advanced.toggle,
