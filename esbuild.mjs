@@ -11,6 +11,7 @@ const production = args.includes('--production');
 const watch = args.includes('--watch');
 const quiet = args.includes('--quiet');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const require = createRequire(import.meta.url);
 
 const common = {
   bundle: true,
@@ -40,10 +41,17 @@ const builds = {
 
 // node-sqlite3-wasm finds its .wasm next to the running script, so it ships beside dist/server.js.
 function copySqliteWasm() {
-  const require = createRequire(import.meta.url);
   const wasm = join(dirname(require.resolve('node-sqlite3-wasm')), 'node-sqlite3-wasm.wasm');
   mkdirSync('dist', { recursive: true });
   copyFileSync(wasm, 'dist/node-sqlite3-wasm.wasm');
+}
+
+// The webviews' icon font (@vscode/codicons): its stylesheet names the font by a relative URL, so
+// both go to one folder, which the pages load from (src/ui/webviewHost.ts).
+function copyCodicons() {
+  const from = dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, file), join('dist/codicons', file));
 }
 
 const selected = Object.entries(builds).filter(([name]) => !only || only === name);
@@ -52,6 +60,7 @@ if (selected.length === 0) {
   process.exit(2);
 }
 if (!only || only === 'server') copySqliteWasm();
+if (!only || only === 'webview') copyCodicons();
 
 const options = selected.flatMap(([, list]) => list);
 if (watch) {

@@ -51,7 +51,8 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
   });
   const stanzaConsole = new StanzaConsole(sessions, context.extensionUri, logger);
   const inspectDocuments = new InspectDocuments(sessions);
-  const additionalUsers = new AdditionalUsers({ sessions, connection, secrets, store: new AdditionalUserStore(context.workspaceState), logger });
+  const rememberedUsers = new AdditionalUserStore(context.workspaceState);
+  const additionalUsers = new AdditionalUsers({ sessions, connection, secrets, store: rememberedUsers, logger });
   const statusBar = new ConnectionStatusBar(sessions, status);
   const actionDeps = { sessions, connection, labels, logger };
 
@@ -102,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): QuickBloxTestApi {
     statusBarItems: () => statusBar.views(),
     localServerInfo: () => connection.localServerInfo(),
     conversationPanels: () => conversations.list(),
+    rememberedUsers: () => rememberedUsers.logins(readSettings().profile),
     activationMs,
   };
 }

@@ -53,6 +53,8 @@ export function messageFromStanza(element: Element, context: StanzaContext): QBM
     updated_at: iso,
   };
   if (element.getChild('markable', NS.markers)) message.markable = 1;
+  // What the SDK shows as extension.save_to_history, reduced to the one case that matters (isUnsaved).
+  if (params.save_to_history !== '1') message.save_to_history = 0;
   for (const [key, value] of Object.entries(params)) {
     if (isCustomParam(key)) message[key] = value;
   }

@@ -1,6 +1,7 @@
 // Which keys of a QuickBlox message are the protocol's own, so never custom parameters. REST puts
 // custom parameters at the top level of a message and XMPP puts them beside the protocol's own
 // `<extraParams>` children, so the server (REST and XMPP) and the client must agree on one list.
+import type { QBMessage } from './models';
 
 /** The message model's own keys (protocol spec §5.1). */
 export const MESSAGE_MODEL_KEYS: readonly string[] = [
@@ -62,6 +63,15 @@ export function attachmentProblem(attachment: { type?: unknown; id?: unknown; ur
   if (!filled(attachment.id) && !filled(attachment.url)) return 'an attachment needs an id (a content id) or a url';
   if (filled(attachment.url) && !isAttachmentUrl(String(attachment.url))) return `"${String(attachment.url)}" is not a URL: write it with its scheme, e.g. https://`;
   return undefined;
+}
+
+/**
+ * Whether a live message was never stored: QuickBlox stores a chat message only when its stanza
+ * says `save_to_history=1`, so it has no JSON to inspect, and nothing on the server to edit or delete.
+ * messageFromStanza marks those with `save_to_history: 0`; REST messages never carry the field.
+ */
+export function isUnsaved(message: Pick<QBMessage, 'save_to_history'>): boolean {
+  return message.save_to_history === 0;
 }
 
 /**

@@ -76,6 +76,8 @@ export interface QBMessage {
   updated_at: string;
   read?: 0 | 1;
   markable?: 0 | 1;
+  /** 0 on a live message whose stanza did not ask to be stored (see isUnsaved); not in REST JSON. */
+  save_to_history?: unknown;
   [custom: string]: unknown;
 }
 

@@ -179,12 +179,12 @@ export interface ConsoleFilter {
   jid: string;
 }
 
-/** A dialog the send templates can address. */
+/** A dialog the send templates can address, as one signed-in user sees it. */
 export interface ConsoleDialog {
   id: string;
   name: string;
   type: 'private' | 'group' | 'public';
-  /** The JID a stanza for this dialog goes to: the opponent for private dialogs, the room otherwise. */
+  /** The JID a stanza for this dialog goes to from that user: their opponent in a private dialog, the room otherwise. */
   to: string;
   lastMessageId?: string;
 }
@@ -193,7 +193,8 @@ export interface ConsoleDialog {
 export interface ConsoleContext {
   /** Bare JIDs of the live XMPP connections (the `connection` of their records). */
   connections: string[];
-  dialogs: ConsoleDialog[];
+  /** By connection (one of `connections`): the dialogs its user lists, addressed as that user sees them. */
+  dialogs: Record<string, ConsoleDialog[]>;
   /** Whether the local server's decisions are streamed to this window. */
   decisions: boolean;
   /** How many entries the console keeps, like the service's ring buffer. */

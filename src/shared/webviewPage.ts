@@ -21,6 +21,13 @@ export interface WebviewPage {
   prelude?: string;
 }
 
+/**
+ * What every page loads before its own stylesheet, as paths from the extension's root: the codicon
+ * font's stylesheet (copied from @vscode/codicons by esbuild.mjs; it loads the font beside it) and the
+ * shared layout.
+ */
+export const BASE_STYLES: readonly string[] = ['dist/codicons/codicon.css', 'media/webview.css'];
+
 export function webviewCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",

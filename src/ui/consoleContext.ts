@@ -1,22 +1,22 @@
 // What the stanza console needs to know besides the log: every signed-in user's live connection
-// (filter and sender choices) and the dialogs its templates can address, each with the JID a stanza
-// for it goes to, as the first user listing it sees it (a private dialog goes to that user's opponent).
+// (filter and sender choices) and, per connection, the dialogs its user lists, each with the JID a
+// stanza for it goes to from that user: a private dialog goes to the sender's opponent, so the same
+// dialog has a different `to` for each of its two occupants.
 import type { ChatSessions } from '../client/chatSessions';
 import { mucDomainOf, parseUserJid, roomJid, userJid } from '../shared/jid';
 import { DialogTypes, type QBDialog } from '../shared/models';
 import type { ConsoleContext, ConsoleDialog } from '../shared/protocol';
 
 export function consoleContext(sessions: Pick<ChatSessions, 'list' | 'connections' | 'decisionStreamLive'>, limit: number): ConsoleContext {
-  const dialogs = new Map<string, ConsoleDialog>();
+  const dialogs: Record<string, ConsoleDialog[]> = {};
   for (const { service } of sessions.list()) {
-    const me = service.connections().map(parseUserJid).find((address) => address !== undefined);
-    if (!me) continue;
-    for (const dialog of service.dialogs) {
-      const entry = dialogs.has(dialog._id) ? undefined : consoleDialog(dialog, me.userId, me.appId, me.domain);
-      if (entry) dialogs.set(dialog._id, entry);
+    for (const connection of service.connections()) {
+      const me = parseUserJid(connection);
+      if (!me) continue;
+      dialogs[connection] = service.dialogs.flatMap((dialog) => consoleDialog(dialog, me.userId, me.appId, me.domain) ?? []);
     }
   }
-  return { connections: sessions.connections(), dialogs: [...dialogs.values()], decisions: sessions.decisionStreamLive, limit };
+  return { connections: sessions.connections(), dialogs, decisions: sessions.decisionStreamLive, limit };
 }
 
 function consoleDialog(dialog: QBDialog, myId: number, appId: number, domain: string): ConsoleDialog | undefined {

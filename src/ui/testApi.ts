@@ -21,6 +21,8 @@ export interface QuickBloxTestApi {
   /** The local server in use, or else the one this window started; undefined when neither. */
   localServerInfo(): LocalServerInfo | undefined;
   conversationPanels(): ConversationPanelInfo[];
+  /** The logins remembered to sign in again after the profile's user connects (this profile). */
+  rememberedUsers(): string[];
   /** Wall time `activate` took, in milliseconds. */
   readonly activationMs: number;
 }

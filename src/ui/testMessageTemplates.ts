@@ -1,7 +1,7 @@
 // The templates of "Send Test Message…" and what each one sends, as plain data: a saved test message
 // is its template and parameters, fired again later. No `vscode` import: tested in plain Node.
 import type { SendOptions } from '../client/contracts';
-import { isCustomParam } from '../shared/messageFields';
+import { customParamProblem, isAttachmentUrl } from '../shared/messageFields';
 import type { QBAttachment } from '../shared/models';
 import { isObjectId } from '../shared/objectId';
 
@@ -68,24 +68,17 @@ export function parseCustomParams(input: string): Record<string, string> | { err
     const eq = pair.indexOf('=');
     const key = eq === -1 ? pair : pair.slice(0, eq).trim();
     if (eq === -1) return { error: `"${pair}" has no value: write ${key}=value` };
-    const problem = customKeyProblem(key);
+    const problem = customParamProblem(key);
     if (problem) return { error: problem };
     params[key] = pair.slice(eq + 1).trim();
   }
   return params;
 }
 
-/** Custom keys travel as XML element names in `<extraParams>`, and must not be the protocol's own. */
-export function customKeyProblem(key: string): string | undefined {
-  if (!/^[A-Za-z_][\w.-]*$/.test(key) || /^xml/i.test(key)) return `"${key}" cannot be a parameter name: use letters, digits, _ . - and start with a letter or _`;
-  if (!isCustomParam(key)) return `"${key}" is a QuickBlox protocol field; choose another name`;
-  return undefined;
-}
-
 /** An attachment from its type and an id or URL, as the SDK's apps send them. */
 export function attachmentOf(type: string, idOrUrl: string): QBAttachment {
   const value = idOrUrl.trim();
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? { type, url: value } : { type, id: value };
+  return isAttachmentUrl(value) ? { type, url: value } : { type, id: value };
 }
 
 // ---- checking values that come from outside (command arguments, workspace state) ----
@@ -98,7 +91,7 @@ export function parseSpec(value: unknown): TestMessageSpec | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (!TEMPLATE_KINDS.includes(v.kind as TemplateKind) || typeof v.text !== 'string') return undefined;
-  if (v.customParams !== undefined && !(isRecordOfStrings(v.customParams) && Object.keys(v.customParams).every((k) => !customKeyProblem(k)))) return undefined;
+  if (v.customParams !== undefined && !(isRecordOfStrings(v.customParams) && Object.keys(v.customParams).every((k) => !customParamProblem(k)))) return undefined;
   if (v.count !== undefined && !(typeof v.count === 'number' && Number.isFinite(v.count))) return undefined;
   const attachment = v.attachment as Record<string, unknown> | undefined;
   if (attachment !== undefined && !(typeof attachment === 'object' && attachment !== null && typeof attachment.type === 'string')) return undefined;

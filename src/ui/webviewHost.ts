@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../shared/logger';
 import type { KnownKeys, NotifyMessage, ReplyMessage, RequestShape, ToWebview } from '../shared/protocol';
-import { webviewPageHtml } from '../shared/webviewPage';
+import { BASE_STYLES, webviewPageHtml } from '../shared/webviewPage';
 import { errorMessage } from '../shared/errors';
 
 export type RequestHandlers<R extends Record<string, RequestShape>> = {
@@ -23,17 +23,15 @@ export interface PanelHooks<N extends { snapshot: unknown }, R extends Record<st
 /** The page's assets, relative to the extension root (both come from the webview build). */
 export interface PanelPage {
   script: string;
-  /** The view's own stylesheet; media/webview.css (the layout every panel shares) comes first. */
+  /** The view's own stylesheet; the BASE_STYLES every panel shares come first. */
   style: string;
 }
-
-const BASE_STYLE = 'media/webview.css';
 
 /** The folders a page may load from; nothing else of the extension or the workspace is reachable. */
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: ['dist/webview', 'dist/codicons', 'media'].map((folder) => vscode.Uri.joinPath(extensionUri, ...folder.split('/'))),
   };
 }
 
@@ -42,7 +40,7 @@ function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: Panel
   return webviewPageHtml({
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('base64'),
-    styles: [BASE_STYLE, page.style].map(asset),
+    styles: [...BASE_STYLES, page.style].map(asset),
     script: asset(page.script),
   });
 }

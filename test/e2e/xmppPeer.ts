@@ -5,7 +5,7 @@ import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
-import { extraParamsElement } from '../../src/shared/stanza';
+import { extraParamsElement, readExtraParams } from '../../src/shared/stanza';
 import { withTimeout } from './wait';
 import { plainXmppClient } from '../support/plainXmpp';
 
@@ -13,7 +13,16 @@ export interface ReceivedMessage {
   from: string;
   type: string;
   body: string;
+  /** The `<extraParams>` children besides attachments (save_to_history, dialog_id, the app's own…). */
+  params: Record<string, string>;
+  /** Whether it asks for chat markers (XEP-0333 `<markable/>`). */
+  markable: boolean;
+  /** For a XEP-0308 correction: the id of the message it corrects. */
+  replaces?: string;
 }
+
+const NS_MARKERS = 'urn:xmpp:chat-markers:0';
+const NS_CORRECTION = 'urn:xmpp:message-correct:0';
 
 export interface Peer {
   readonly user: DemoUser;
@@ -40,7 +49,15 @@ export async function connectPeer(info: LocalServerInfo, user: DemoUser, timeout
   xmpp.on('stanza', (stanza: Element) => {
     const body = stanza.is('message') ? stanza.getChildText('body') : null;
     if (body === null) return;
-    received.push({ from: stanza.attrs.from ?? '', type: stanza.attrs.type ?? 'normal', body });
+    const replaces = stanza.getChild('replace', NS_CORRECTION)?.attrs.id;
+    received.push({
+      from: stanza.attrs.from ?? '',
+      type: stanza.attrs.type ?? 'normal',
+      body,
+      params: readExtraParams(stanza).params,
+      markable: stanza.getChild('markable', NS_MARKERS) !== undefined,
+      ...(replaces !== undefined && { replaces }),
+    });
     for (const wake of waiters) wake();
   });
   // Failures surface through start() and the waits; an 'error' without a listener would throw instead.

@@ -51,6 +51,7 @@ describe('client: stanza → QBMessage', () => {
     assert.equal(message?.date_sent, Math.floor(now / 1000));
     assert.equal(message?.chat_dialog_id, '');
     assert.equal(message?.markable, undefined);
+    assert.equal(message?.save_to_history, 0, 'no save_to_history=1: never stored, so marked unsaved');
   });
 
   it('uses a <delay> stamp when there is no date_sent', () => {

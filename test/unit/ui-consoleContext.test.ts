@@ -19,27 +19,32 @@ function user(id: number, dialogs: QBDialog[], online = true): { service: ChatSe
 }
 
 describe('ui: the stanza console\'s context with several users', () => {
-  it('lists every connection, and each dialog once, addressed as the first user listing it sees it', () => {
+  it('lists every connection, and per connection its user\'s dialogs addressed as that user sees them', () => {
     const both = dialog('d1', DialogTypes.private, [ALICE, BOB]);
     const group = dialog('d2', DialogTypes.group, [ALICE, BOB], 'Demo group');
     const bobsOwn = dialog('d3', DialogTypes.private, [BOB, 1003]);
     const entries = [user(ALICE, [both, group]), user(BOB, [both, group, bobsOwn])];
     const context = consoleContext({ list: () => entries as never, connections: () => entries.flatMap((e) => e.service.connections()), decisionStreamLive: true }, 5000);
     assert.deepEqual(context.connections, ['1001-1@localhost', '1002-1@localhost']);
-    assert.deepEqual(
-      context.dialogs.map((d) => [d.id, d.to]),
-      [
+    const addresses = Object.fromEntries(Object.entries(context.dialogs).map(([connection, list]) => [connection, list.map((d) => [d.id, d.to])]));
+    assert.deepEqual(addresses, {
+      // The private dialog goes to the other occupant: a different JID for each of them.
+      '1001-1@localhost': [
         ['d1', '1002-1@localhost'],
+        ['d2', '1_d2@muc.localhost'],
+      ],
+      '1002-1@localhost': [
+        ['d1', '1001-1@localhost'],
         ['d2', '1_d2@muc.localhost'],
         ['d3', '1003-1@localhost'],
       ],
-    );
+    });
     assert.deepEqual({ decisions: context.decisions, limit: context.limit }, { decisions: true, limit: 5000 });
   });
 
   it('leaves out the dialogs of a user whose connection is not live', () => {
     const entries = [user(ALICE, [dialog('d1', DialogTypes.private, [ALICE, BOB])], false)];
     const context = consoleContext({ list: () => entries as never, connections: () => [], decisionStreamLive: false }, 100);
-    assert.deepEqual(context.dialogs, []);
+    assert.deepEqual(context.dialogs, {});
   });
 });

@@ -2,10 +2,11 @@
 // pause, folding, server decisions, and the raw-XML editor (templates, host validation, recall).
 import assert from 'node:assert/strict';
 import type { ServerDecision } from '../../src/shared/protocol';
-import { consoleSnapshot, stanza, stanzas, STANZA_T0 } from './fixtures';
+import { consoleContext, consoleSnapshot, stanza, stanzas, STANZA_T0 } from './fixtures';
 import { Harness, until, type WebviewPage } from './harness';
 
 const EDITOR = '.st-send .qb-textarea textarea';
+const DIALOG_SELECT = 'select[aria-label="Dialog the template addresses"]';
 
 function decision(seq: number, overrides: Partial<ServerDecision> = {}): ServerDecision {
   return {
@@ -95,7 +96,7 @@ describe('stanza console tools (chromium)', function () {
     assert.equal(await view.page.locator('.st-search-status').textContent(), '11 of 11');
 
     await view.page.fill('input[aria-label="Search stanzas"]', 'found');
-    await view.page.locator('.qb-button:has-text("↓")').click();
+    await view.page.getByRole('button', { name: 'Next match' }).click();
     await view.page.locator('.st-row.st-current[data-key="s31"] mark:has-text("found")').waitFor();
     assert.equal(await view.page.locator('.st-row[data-key="s31"] .x-fold').getAttribute('aria-expanded'), 'true', 'unfolded to show the match');
   });
@@ -121,8 +122,9 @@ describe('stanza console tools (chromium)', function () {
 
   it('pause freezes the view, says so, and shows what arrived on resume', async () => {
     await open(consoleSnapshot(stanzas(1, 5)));
-    await view.page.locator('.qb-button:has-text("Pause")').click();
+    await view.page.locator('.qb-button:has-text("Pause") .codicon-debug-pause').click();
     await view.page.locator('.st-paused:not([hidden])').waitFor();
+    await view.page.locator('.qb-button:has-text("Resume") .codicon-debug-continue').waitFor();
     await view.notify('stanzas', { stanzas: stanzas(6, 3) });
     await until(async () => ((await view.page.locator('.st-paused').textContent())?.includes('3 new stanzas are kept') ? true : undefined), 'notice');
     await view.settle();
@@ -155,7 +157,7 @@ describe('stanza console tools (chromium)', function () {
 
   it('fills templates with the dialog and JIDs, shows the host\'s validation and recalls sent stanzas', async () => {
     await open();
-    await view.page.selectOption('select[aria-label="Dialog the template addresses"]', '5f0000000000000000000001');
+    await view.page.selectOption(DIALOG_SELECT, '5f0000000000000000000001');
     await view.page.selectOption('select[aria-label="Template"]', 'message');
     const editor = view.page.locator(EDITOR);
     await until(async () => ((await editor.inputValue()).includes('to="1002-1@localhost"') ? true : undefined), 'message template');
@@ -167,7 +169,7 @@ describe('stanza console tools (chromium)', function () {
 
     await view.page.selectOption('select[aria-label="Template"]', 'iq');
     await until(async () => ((await editor.inputValue()).startsWith('<iq type="get" to="localhost"') ? true : undefined), 'iq to the server');
-    await view.page.selectOption('select[aria-label="Dialog the template addresses"]', '5f0000000000000000000002');
+    await view.page.selectOption(DIALOG_SELECT, '5f0000000000000000000002');
     await view.page.selectOption('select[aria-label="Template"]', 'groupchat');
     await until(async () => ((await editor.inputValue()).includes('to="1_5f0000000000000000000002@muc.localhost" type="groupchat"') ? true : undefined), 'room');
 
@@ -199,6 +201,56 @@ describe('stanza console tools (chromium)', function () {
     await valueIs('draft in progress');
     const states = (await view.host()).states;
     assert.deepEqual((states[states.length - 1] as { history: string[] }).history, ['<presence/>']);
+  });
+
+  it('addresses a dialog as the chosen sender sees it when several users are signed in', async () => {
+    const PRIVATE = '5f0000000000000000000001';
+    const GROUP = '5f0000000000000000000002';
+    const ROOM = `1_${GROUP}@muc.localhost`;
+    const BOBS_OWN = '5f0000000000000000000003';
+    const context = consoleContext({
+      connections: ['1001-1@localhost', '1002-1@localhost'],
+      dialogs: {
+        '1001-1@localhost': [
+          { id: PRIVATE, name: 'Bob', type: 'private', to: '1002-1@localhost', lastMessageId: '5f00000000000000000000aa' },
+          { id: GROUP, name: 'Team chat', type: 'group', to: ROOM },
+        ],
+        '1002-1@localhost': [
+          { id: PRIVATE, name: 'Alice', type: 'private', to: '1001-1@localhost', lastMessageId: '5f00000000000000000000aa' },
+          { id: GROUP, name: 'Team chat', type: 'group', to: ROOM },
+          { id: BOBS_OWN, name: 'Carol', type: 'private', to: '1003-1@localhost' },
+        ],
+      },
+    });
+    await open(consoleSnapshot(stanzas(1, 2), [], context));
+    const editor = view.page.locator(EDITOR);
+    const dialogChoices = () => view.page.locator(`${DIALOG_SELECT} option`).allTextContents();
+    const insert = async (template: string, expected: string) => {
+      await view.page.selectOption('select[aria-label="Template"]', template);
+      return until(async () => ((await editor.inputValue()).includes(expected) ? editor.inputValue() : undefined), `a ${template} template with ${expected}`);
+    };
+
+    assert.deepEqual(await dialogChoices(), ['Bob (private)', 'Team chat (group)'], 'the first user\'s dialogs, named as they see them');
+    await view.page.selectOption(DIALOG_SELECT, PRIVATE);
+    await insert('message', 'to="1002-1@localhost"');
+
+    await view.page.selectOption('select[aria-label="Send as"]', '1002-1@localhost');
+    assert.deepEqual(await dialogChoices(), ['Alice (private)', 'Team chat (group)', 'Carol (private)'], 'the second user\'s own list');
+    assert.equal(await view.page.locator(DIALOG_SELECT).inputValue(), PRIVATE, 'a dialog both list stays chosen');
+    const asBob = await insert('message', 'to="1001-1@localhost"');
+    assert.match(asBob, new RegExp(`<dialog_id>${PRIVATE}</dialog_id>`));
+    await insert('marker', 'id="5f00000000000000000000aa"');
+    await view.page.selectOption(DIALOG_SELECT, GROUP);
+    await insert('groupchat', `to="${ROOM}"`);
+    await view.page.selectOption(DIALOG_SELECT, BOBS_OWN);
+    await insert('message', 'to="1003-1@localhost"');
+
+    await view.page.selectOption('select[aria-label="Send as"]', '1001-1@localhost');
+    assert.deepEqual(await dialogChoices(), ['Bob (private)', 'Team chat (group)'], 'Carol\'s dialog is not the first user\'s to address');
+    await insert('message', 'to="1002-1@localhost"');
+    await editor.press('Control+Enter');
+    const send = await view.waitForRequest('send');
+    assert.equal((send.params as { connection: string }).connection, '1001-1@localhost');
   });
 
   it('recalls the history saved by an earlier page, and exports with the current filter', async () => {

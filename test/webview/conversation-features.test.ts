@@ -29,10 +29,11 @@ describe('conversation webview: message features (chromium)', function () {
   const waitText = (selector: string, want: string) =>
     until(async () => ((await view.page.locator(selector).first().textContent()) === want ? true : undefined), `${selector} to read "${want}"`);
   const gone = (selector: string) => until(async () => ((await view.page.locator(selector).count()) === 0 ? true : undefined), `${selector} to go`);
-  /** The toolbar's buttons of a row, as the user reads them. */
+  /** The toolbar's buttons of a row by their accessible names (each shows only an icon). */
   const actionsOf = async (id: string) => {
     await view.page.locator(row(id)).hover();
-    return texts(`${row(id)} .msg-action`);
+    const buttons = view.page.locator(`${row(id)} .msg-action`);
+    return Promise.all(Array.from({ length: await buttons.count() }, (_, i) => buttons.nth(i).getAttribute('aria-label')));
   };
   const click = async (id: string, action: string) => {
     await view.page.locator(row(id)).hover();
@@ -98,7 +99,7 @@ describe('conversation webview: message features (chromium)', function () {
       await view.page.locator('.msg-notice').waitFor();
       assert.equal(await text('.msg-notice .msg-system-text'), 'System notification from Alice: call me');
       assert.deepEqual(await texts('.msg-notice .qb-chip'), ['kind=call']);
-      assert.deepEqual(await actionsOf('sys1'), ['Stanza', 'Copy ID'], 'a notification was never stored: no JSON, edit or delete');
+      assert.deepEqual(await actionsOf('sys1'), ['Show stanza', 'Copy ID'], 'a notification was never stored: no JSON, edit or delete');
       await view.notify('system', { notice: { id: 'sys1', senderId: ALICE, body: 'call me', dateSent: message(4).date_sent, params: {} } });
       await view.settle();
       assert.equal(await view.page.locator('.msg-notice').count(), 1, 'once per id');
@@ -179,13 +180,51 @@ describe('conversation webview: message features (chromium)', function () {
     it('offers what each message allows: edit and delete-for-all on ours, delete-for-all on any when we own the dialog', async () => {
       await open(snapshot({ dialog: dialog({ user_id: BOB }), messages: history().messages }));
       assert.equal(await view.page.locator(`${row('m000001')} .msg-actions`).isVisible(), false, 'hidden until hovered');
-      assert.deepEqual(await actionsOf('m000001'), ['JSON', 'Stanza', 'Copy ID', 'Delete']);
-      assert.deepEqual(await actionsOf('m000002'), ['JSON', 'Stanza', 'Copy ID', 'Edit', 'Delete', 'Delete for all']);
+      assert.deepEqual(await actionsOf('m000001'), ['Inspect JSON', 'Show stanza', 'Copy ID', 'Delete for me']);
+      assert.deepEqual(await actionsOf('m000002'), ['Inspect JSON', 'Show stanza', 'Copy ID', 'Edit', 'Delete for me', 'Delete for everyone']);
+      await view.page.getByRole('button', { name: 'Delete for everyone' }).waitFor();
       await view.screenshot('conversation-toolbar.png');
       await view.close();
 
       await open(snapshot({ dialog: dialog({ user_id: ME }), messages: history().messages }));
-      assert.deepEqual(await actionsOf('m000001'), ['JSON', 'Stanza', 'Copy ID', 'Delete', 'Delete for all'], 'the owner deletes anyone\'s');
+      assert.deepEqual(await actionsOf('m000001'), ['Inspect JSON', 'Show stanza', 'Copy ID', 'Delete for me', 'Delete for everyone'], 'the owner deletes anyone\'s');
+    });
+
+    it('offers no JSON, edit or delete for a message that was never stored, and no edit without text', async () => {
+      await open(
+        snapshot({
+          messages: [
+            message(1, { sender_id: ME, message: 'not kept', save_to_history: 0 }),
+            message(2, { sender_id: ME, message: null, attachments: [{ type: 'image', id: '47863' }] }),
+          ],
+        }),
+      );
+      assert.deepEqual(await actionsOf('m000001'), ['Show stanza', 'Copy ID'], 'the server has nothing to show, edit or delete');
+      assert.deepEqual(await actionsOf('m000002'), ['Inspect JSON', 'Show stanza', 'Copy ID', 'Delete for me', 'Delete for everyone'], 'nothing to edit');
+    });
+
+    it('shows each action as a codicon from the icon font, its name as the tooltip', async () => {
+      await open(history());
+      await view.page.locator(row('m000002')).hover();
+      const buttons = view.page.locator(`${row('m000002')} .msg-action`);
+      const icons = await Promise.all(
+        Array.from({ length: await buttons.count() }, async (_, i) => {
+          const button = buttons.nth(i);
+          const icon = (await button.locator('.codicon').getAttribute('class')) ?? '';
+          return [/codicon-([\w-]+)/.exec(icon)?.[1], await button.getAttribute('title')];
+        }),
+      );
+      assert.deepEqual(icons, [
+        ['json', 'Inspect the message JSON'],
+        ['code', 'Show the raw stanza'],
+        ['copy', 'Copy the message id'],
+        ['edit', 'Edit this message in the composer'],
+        ['eye-closed', 'Delete for me: the others keep it'],
+        ['trash', 'Delete for everyone'],
+      ]);
+      assert.ok((await view.loadedFonts()).includes('codicon'), 'the codicon font loaded under the page\'s CSP');
+      const glyph = await buttons.first().locator('.codicon').boundingBox();
+      assert.ok(glyph && glyph.width >= 12 && glyph.height >= 12, `the icon is drawn at icon size (${JSON.stringify(glyph)})`);
     });
 
     it('posts inspect, stanza and copy requests for the message, and shows a failure', async () => {
@@ -379,7 +418,7 @@ describe('conversation webview: message features (chromium)', function () {
     });
 
     it('shows problems beside their fields, sends nothing, and loses no input', async () => {
-      await open(snapshot({ messages: [message(1)] })); // a group dialog: always over REST
+      await open(snapshot({ messages: [message(1)] }));
       await openAdvanced();
       await view.page.getByRole('button', { name: 'Add parameter' }).click();
       await field('Parameter 1 name').fill('bad key');
@@ -391,6 +430,7 @@ describe('conversation webview: message features (chromium)', function () {
       await field('Attachment 1 id or URL').fill('');
       await field('Attachment 1 name').fill('orphan.png');
       await checkbox('save_to_history').click();
+      await checkbox('Send over REST').click();
       await view.page.locator(INPUT).fill('keep me');
       await view.page.locator(INPUT).press('Enter');
 
@@ -399,7 +439,7 @@ describe('conversation webview: message features (chromium)', function () {
         '"bad key" cannot be a parameter name: use letters, digits, _ . - and start with a letter or _',
         '"dialog_id" is a QuickBlox protocol field; choose another name',
         'an attachment needs an id (a content id) or a url',
-        'save_to_history=0 needs XMPP in a private dialog: a message sent over REST is always stored',
+        'save_to_history=0 needs XMPP: a message sent over REST is always stored',
       ]);
       assert.deepEqual(await view.requests('send'), [], 'nothing left the page');
       assert.equal(await view.page.locator(INPUT).inputValue(), 'keep me');

@@ -285,12 +285,14 @@ describe('conversation webview (chromium)', function () {
     const privateSnapshot = (history = [message(1, { sender_id: ALICE })]) =>
       snapshot({ dialog: dialog({ type: 3, name: '', occupants_ids: [ME, ALICE] }), messages: history });
 
-    async function statusOf(id: string): Promise<{ text: string | null; status: string | null; label: string | null }> {
+    /** The tick's codicon (one check or two), its state and what it says to a screen reader. */
+    async function statusOf(id: string): Promise<{ icon: string | undefined; status: string | null; label: string | null }> {
       const tick = view.page.locator(`.msg[data-id="${id}"] .msg-status`);
-      return { text: await tick.textContent(), status: await tick.getAttribute('data-status'), label: await tick.getAttribute('aria-label') };
+      const icon = /codicon-([\w-]+)/.exec((await tick.locator('.codicon').getAttribute('class')) ?? '')?.[1];
+      return { icon, status: await tick.getAttribute('data-status'), label: await tick.getAttribute('aria-label') };
     }
 
-    it('shows ✓ sent, ✓✓ delivered and ✓✓ read on our own messages only, and follows status notifications', async () => {
+    it('shows one check sent, two delivered and two read on our own messages only, and follows status notifications', async () => {
       await openWith(
         snapshot({
           messages: [
@@ -301,9 +303,9 @@ describe('conversation webview (chromium)', function () {
           ],
         }),
       );
-      assert.deepEqual(await statusOf('m000001'), { text: '✓', status: 'sent', label: 'Sent' });
-      assert.deepEqual(await statusOf('m000002'), { text: '✓✓', status: 'delivered', label: 'Delivered by Alice' });
-      assert.deepEqual(await statusOf('m000003'), { text: '✓✓', status: 'read', label: 'Read by Alice, Bob' });
+      assert.deepEqual(await statusOf('m000001'), { icon: 'check', status: 'sent', label: 'Sent' });
+      assert.deepEqual(await statusOf('m000002'), { icon: 'check-all', status: 'delivered', label: 'Delivered by Alice' });
+      assert.deepEqual(await statusOf('m000003'), { icon: 'check-all', status: 'read', label: 'Read by Alice, Bob' });
       assert.equal(await view.page.locator('.msg[data-id="m000004"] .msg-status').count(), 0, 'no ticks on others\' messages');
       const colour = (id: string) =>
         view.page.evaluate<string>(`getComputedStyle(document.querySelector('.msg[data-id="${id}"] .msg-status')).color`);
@@ -312,7 +314,7 @@ describe('conversation webview (chromium)', function () {
 
       await view.notify('status', { messageId: 'm000001', userId: ALICE, status: 'delivered' });
       await until(async () => ((await statusOf('m000001')).status === 'delivered' ? true : undefined), 'delivered');
-      assert.deepEqual(await statusOf('m000001'), { text: '✓✓', status: 'delivered', label: 'Delivered by Alice' });
+      assert.deepEqual(await statusOf('m000001'), { icon: 'check-all', status: 'delivered', label: 'Delivered by Alice' });
       await view.notify('status', { messageId: 'm000001', userId: ALICE, status: 'read' });
       await until(async () => ((await statusOf('m000001')).status === 'read' ? true : undefined), 'read');
       assert.equal((await statusOf('m000001')).label, 'Read by Alice');
@@ -321,7 +323,7 @@ describe('conversation webview (chromium)', function () {
       await view.notify('status', { messageId: 'm000005', userId: BOB, status: 'read' });
       await view.notify('messages', { messages: [message(5, { sender_id: ME, read_ids: [ME], delivered_ids: [ME] })] });
       await view.page.locator('.msg[data-id="m000005"]').waitFor();
-      assert.deepEqual(await statusOf('m000005'), { text: '✓✓', status: 'read', label: 'Read by Bob' });
+      assert.deepEqual(await statusOf('m000005'), { icon: 'check-all', status: 'read', label: 'Read by Bob' });
       await view.screenshot('conversation-ticks.png');
     });
 
@@ -359,7 +361,7 @@ describe('conversation webview (chromium)', function () {
       await text('');
     });
 
-    it('the composer posts composing, paused after 3 s idle or on send; none for group dialogs', async () => {
+    it('the composer posts composing, paused after 3 s idle or on send, in group dialogs too', async () => {
       await openWith(privateSnapshot());
       await view.page.clock.install();
       const input = view.page.locator(INPUT);
@@ -380,10 +382,11 @@ describe('conversation webview (chromium)', function () {
       assert.equal((await view.requests('typing')).length, 4, 'no second paused');
       await view.close();
 
+      // A group dialog's chat states go to its room: the page asks the same way.
       await openWith(snapshot({ messages: [message(1)] }));
       await view.page.locator(INPUT).pressSequentially('hi group');
-      await view.settle();
-      assert.deepEqual(await view.requests('typing'), [], 'group dialogs get no chat states yet');
+      const group = await view.waitForRequest('typing');
+      assert.deepEqual(group.params, { state: 'composing' }, 'a group dialog gets chat states too');
     });
   });
 });

@@ -85,10 +85,12 @@ export function stanzas(from: number, count: number): StanzaRecord[] {
 export function consoleContext(overrides: Partial<ConsoleContext> = {}): ConsoleContext {
   return {
     connections: ['1001-1@localhost'],
-    dialogs: [
-      { id: '5f0000000000000000000001', name: 'Alice', type: 'private', to: '1002-1@localhost', lastMessageId: '5f00000000000000000000aa' },
-      { id: '5f0000000000000000000002', name: 'Team chat', type: 'group', to: '1_5f0000000000000000000002@muc.localhost' },
-    ],
+    dialogs: {
+      '1001-1@localhost': [
+        { id: '5f0000000000000000000001', name: 'Alice', type: 'private', to: '1002-1@localhost', lastMessageId: '5f00000000000000000000aa' },
+        { id: '5f0000000000000000000002', name: 'Team chat', type: 'group', to: '1_5f0000000000000000000002@muc.localhost' },
+      ],
+    },
     decisions: true,
     limit: 5000,
     ...overrides,

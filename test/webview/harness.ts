@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { builtFile, repoRoot } from '../support/built';
-import { webviewPageHtml } from '../../src/shared/webviewPage';
+import { BASE_STYLES, webviewPageHtml } from '../../src/shared/webviewPage';
 
 export const ROOT = repoRoot;
 export const RESULTS = join(ROOT, 'test-results');
@@ -106,12 +106,13 @@ function stubScript(state: unknown): string {
 })();`;
 }
 
+
 /** The host's page (same builder), with the test server's origin standing in for `webview.cspSource`. */
 function pageHtml(view: View, origin: string, state: unknown): string {
   return webviewPageHtml({
     cspSource: origin,
     nonce: randomBytes(16).toString('base64'),
-    styles: [`${origin}/media/webview.css`, `${origin}/media/${view}.css`],
+    styles: [...BASE_STYLES, `media/${view}.css`].map((path) => `${origin}/${path}`),
     script: `${origin}/dist/webview/${view}.js`,
     prelude: stubScript(state),
   });
@@ -122,6 +123,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.map': 'application/json',
   '.html': 'text/html',
+  '.ttf': 'font/ttf',
 };
 
 /** One chromium and one loopback server for a test file. */
@@ -136,6 +138,7 @@ export class Harness {
   async start(): Promise<void> {
     builtFile('dist/webview/conversation.js');
     builtFile('dist/webview/console.js');
+    builtFile('dist/codicons/codicon.ttf');
     mkdirSync(RESULTS, { recursive: true });
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', this.origin);
@@ -149,7 +152,7 @@ export class Harness {
         return;
       }
       const file = normalize(join(ROOT, url.pathname));
-      const allowed = [join(ROOT, 'dist', 'webview'), join(ROOT, 'media')].some((dir) => file.startsWith(dir));
+      const allowed = [join(ROOT, 'dist', 'webview'), join(ROOT, 'dist', 'codicons'), join(ROOT, 'media')].some((dir) => file.startsWith(dir));
       try {
         if (!allowed) throw new Error('outside the served folders');
         res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
@@ -260,6 +263,13 @@ export class WebviewPage {
   nodeCount(): Promise<number> {
     return this.page.evaluate<number>(
       '(() => { const w = document.createTreeWalker(document.documentElement); let n = 1; while (w.nextNode()) n++; return n; })()',
+    );
+  }
+
+  /** The font families the page has loaded once pending loads settle (e.g. "codicon" once an icon shows). */
+  loadedFonts(): Promise<string[]> {
+    return this.page.evaluate<string[]>(
+      "document.fonts.ready.then(() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/\"/g, '')))",
     );
   }
 

@@ -3,6 +3,7 @@
 import type { ConsoleFilter, ConsoleLane, StanzaKind } from '../../src/shared/protocol';
 import { el } from '../common/dom';
 import { createCheckbox } from '../components/checkbox';
+import { createIcon } from '../components/icon';
 import { createSelect } from '../components/select';
 import { createTextField } from '../components/textField';
 import { KINDS, LANES } from './state';
@@ -53,7 +54,7 @@ export function createFilters(initial: ConsoleFilter, onChange: (filter: Console
 
   let offered: readonly string[] = [];
   const handle: FiltersHandle = {
-    element: el('div', { className: 'st-filters' }, [group('Direction', lanes), group('Kind', kinds), connection.element, jid.element]),
+    element: el('div', { className: 'st-filters' }, [createIcon('filter', 'st-bar-icon'), group('Direction', lanes), group('Kind', kinds), connection.element, jid.element]),
     setConnections(connections) {
       // Keep a filtered connection on offer even when it has gone, so the choice stays visible.
       const list = [...new Set([...connections, ...(filter.connection ? [filter.connection] : [])])].sort();

@@ -24,7 +24,7 @@ const OVERSCAN_PX = 300;
 type Incoming = { kind: 'stanza'; record: StanzaRecord } | { kind: 'decision'; decision: ServerDecision } | { kind: 'tick' };
 
 const state: ConsoleState = restoreState(loadState(isSaved));
-let context: ConsoleContext = { connections: [], dialogs: [], decisions: false, limit: 5000 };
+let context: ConsoleContext = { connections: [], dialogs: {}, decisions: false, limit: 5000 };
 let log = new ConsoleEntries();
 /** The entries the filter lets through, in log order: the list's items. */
 let shown: ConsoleEntry[] = [];

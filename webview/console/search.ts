@@ -2,6 +2,7 @@
 // where we are ("3 of 17"). Enter goes to the next match, Shift+Enter to the previous one.
 import { el } from '../common/dom';
 import { createButton } from '../components/button';
+import { createIcon } from '../components/icon';
 import { createTextField } from '../components/textField';
 
 export interface SearchOptions {
@@ -26,11 +27,11 @@ export function createSearch(options: SearchOptions): SearchHandle {
       options.onStep(event.shiftKey ? -1 : 1);
     },
   });
-  const previous = createButton({ label: '↑', appearance: 'secondary', title: 'Previous match (Shift+Enter)', onClick: () => options.onStep(-1) });
-  const next = createButton({ label: '↓', appearance: 'secondary', title: 'Next match (Enter)', onClick: () => options.onStep(1) });
+  const previous = createButton({ label: 'Previous match', icon: 'arrow-up', iconOnly: true, title: 'Previous match (Shift+Enter)', onClick: () => options.onStep(-1) });
+  const next = createButton({ label: 'Next match', icon: 'arrow-down', iconOnly: true, title: 'Next match (Enter)', onClick: () => options.onStep(1) });
   const status = el('span', { className: 'st-search-status', attrs: { 'aria-live': 'polite' } });
   return {
-    element: el('div', { className: 'st-search' }, [field.element, previous.element, next.element, status]),
+    element: el('div', { className: 'st-search' }, [createIcon('search', 'st-bar-icon'), field.element, previous.element, next.element, status]),
     setStatus(current, total, query) {
       if (!query) status.textContent = '';
       else if (total === 0) status.textContent = 'No matches';

@@ -1,6 +1,7 @@
 // Send raw XML: an editor checked by the host as you type (the page only posts text; the host parses
-// it with the connection's own XML parser), templates filled with the selected dialog, the sender
-// when several users are signed in, and recall of sent stanzas with Ctrl+Up / Ctrl+Down.
+// it with the connection's own XML parser), the sender when several users are signed in, templates
+// filled with a dialog as that sender sees it (a private dialog goes to the sender's opponent), and
+// recall of sent stanzas with Ctrl+Up / Ctrl+Down.
 import type { ConsoleContext, ConsoleDialog, RawXmlCheck } from '../../src/shared/protocol';
 import { el } from '../common/dom';
 import { createButton } from '../components/button';
@@ -31,7 +32,8 @@ export function createSendBox(options: SendBoxOptions): SendBoxHandle {
   /** Where Ctrl+Up/Down is in the history; history.length means the draft being written. */
   let recall = history.length;
   let draft = options.draft;
-  let dialogs: ConsoleDialog[] = [];
+  /** By connection: the dialogs its user lists, addressed from that user. */
+  let dialogsByConnection: Record<string, ConsoleDialog[]> = {};
   let connections: string[] = [];
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
   /** Only the answer to the latest text counts; earlier checks may answer late. */
@@ -119,8 +121,8 @@ export function createSendBox(options: SendBoxOptions): SendBoxHandle {
     options: [{ value: NO_TEMPLATE, label: 'Insert template…' }, ...TEMPLATES.map((t) => ({ value: t.name, label: t.label }))],
     onChange: (value) => {
       if (value === NO_TEMPLATE) return;
-      const me = sender.value() || connections[0];
-      const text = fillTemplate(value as TemplateName, dialogs.find((d) => d.id === dialog.value()), me);
+      const me = sendingAs();
+      const text = fillTemplate(value as TemplateName, senderDialogs().find((d) => d.id === dialog.value()), me);
       template.setValue(NO_TEMPLATE);
       editor.setValue(text);
       draft = text;
@@ -131,8 +133,26 @@ export function createSendBox(options: SendBoxOptions): SendBoxHandle {
     },
   });
   const dialog = createSelect({ ariaLabel: 'Dialog the template addresses', options: [], onChange: () => undefined });
-  const sender = createSelect({ ariaLabel: 'Send as', options: [], onChange: () => undefined });
-  const sendButton = createButton({ label: 'Send', title: 'Send the stanza (Ctrl+Enter)', onClick: () => void send() });
+  const sender = createSelect({ ariaLabel: 'Send as', options: [], onChange: showDialogs });
+
+  /** The connection a stanza goes out on: the chosen one, else the host's default (the first). */
+  function sendingAs(): string | undefined {
+    return sender.value() || connections[0];
+  }
+
+  function senderDialogs(): ConsoleDialog[] {
+    const me = sendingAs();
+    return (me !== undefined && dialogsByConnection[me]) || [];
+  }
+
+  /** The dialog choices follow the sender: each user lists, and addresses, their own. */
+  function showDialogs(): void {
+    const list = senderDialogs();
+    dialog.setOptions(
+      list.length > 0 ? list.map((d) => ({ value: d.id, label: `${d.name} (${d.type})` })) : [{ value: '', label: 'No dialogs (sign in first)' }],
+    );
+  }
+  const sendButton = createButton({ label: 'Send', icon: 'send', title: 'Send the stanza (Ctrl+Enter)', onClick: () => void send() });
 
   if (draft.trim()) scheduleCheck();
   return {
@@ -142,14 +162,10 @@ export function createSendBox(options: SendBoxOptions): SendBoxHandle {
       status,
     ]),
     setContext(context) {
-      dialogs = context.dialogs;
+      dialogsByConnection = context.dialogs;
       connections = context.connections;
-      dialog.setOptions(
-        dialogs.length > 0
-          ? dialogs.map((d) => ({ value: d.id, label: `${d.name} (${d.type})` }))
-          : [{ value: '', label: 'No dialogs (sign in first)' }],
-      );
       sender.setOptions(connections.length > 0 ? connections.map((c) => ({ value: c, label: c })) : [{ value: '', label: 'not signed in' }]);
+      showDialogs();
     },
   };
 }

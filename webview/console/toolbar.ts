@@ -29,19 +29,22 @@ export function createToolbar(options: ToolbarOptions): ToolbarHandle {
   let paused = false;
   const pause = createButton({
     label: 'Pause',
+    icon: 'debug-pause',
     appearance: 'secondary',
     title: 'Freeze the view; stanzas keep being captured and show when you resume',
     onClick: () => options.onPause(!paused),
   });
-  const clear = createButton({ label: 'Clear', appearance: 'secondary', title: 'Clear the stanza log', onClick: options.onClear });
+  const clear = createButton({ label: 'Clear', icon: 'clear-all', appearance: 'secondary', title: 'Clear the stanza log', onClick: options.onClear });
   const exportXml = createButton({
     label: 'Export XML…',
+    icon: 'export',
     appearance: 'secondary',
     title: 'Save the stanzas the filters show, as XML with timestamps',
     onClick: () => options.onExport('xml'),
   });
   const exportJson = createButton({
     label: 'Export JSON lines…',
+    icon: 'export',
     appearance: 'secondary',
     title: 'Save the stanzas the filters show, one JSON object per line',
     onClick: () => options.onExport('jsonl'),
@@ -61,7 +64,8 @@ export function createToolbar(options: ToolbarOptions): ToolbarHandle {
     },
     setPaused(waiting) {
       paused = waiting !== undefined;
-      pause.element.textContent = paused ? 'Resume' : 'Pause';
+      if (paused) pause.setLabel('Resume', 'debug-continue');
+      else pause.setLabel('Pause', 'debug-pause');
       notice.hidden = !paused;
       notice.textContent = paused
         ? `Paused: the view is frozen. Capture goes on — ${waiting === 1 ? '1 new stanza is' : `${waiting} new stanzas are`} kept and will show when you resume.`

@@ -3,7 +3,6 @@
 // (send_to_chat=1) instead of XMPP. Its options apply to a send only while it is open; what is in it
 // stays (and is saved with the page state) while closed. Problems show beside their field and
 // nothing typed is ever cleared by a failed send.
-import type { DialogType } from '../../src/shared/models';
 import type { SendOptions } from '../../src/shared/protocol';
 import { el, setAttrs } from '../common/dom';
 import { createButton } from '../components/button';
@@ -25,7 +24,7 @@ export interface AdvancedComposerHandle {
    * The options of a send: undefined while closed; otherwise the options, or an error after the
    * problems were shown beside their fields.
    */
-  read(dialogType: DialogType): SendOptions | undefined;
+  read(): SendOptions | undefined;
 }
 
 const SECTION_ID = 'conv-advanced';
@@ -171,9 +170,9 @@ export function createAdvancedComposer(onChange: () => void): AdvancedComposerHa
     state: () => structuredClone(state),
     restore,
     hasAttachments: () => state.open && state.attachments.some((a) => a.ref.trim() !== ''),
-    read(dialogType) {
+    read() {
       if (!state.open) return undefined;
-      const built = buildSendOptions(state, dialogType);
+      const built = buildSendOptions(state);
       show(built.ok ? [] : built.problems);
       if (!built.ok) {
         const count = built.problems.length;

@@ -86,7 +86,7 @@ export function createComposer(options: ComposerOptions): ComposerHandle {
       void submit();
     },
   });
-  const button = createButton({ label: 'Send', onClick: () => void submit() });
+  const button = createButton({ label: 'Send', icon: 'send', onClick: () => void submit() });
   const banner = el('span', { className: 'conv-editing-text', text: 'Editing your message' });
   const cancel = createButton({ label: 'Cancel', appearance: 'secondary', title: 'Stop editing (Escape)', onClick: () => cancelEdit() });
   const editingBar = el('div', { className: 'conv-editing', attrs: { role: 'status' } }, [banner, cancel.element]);
@@ -96,7 +96,7 @@ export function createComposer(options: ComposerOptions): ComposerHandle {
     input.setPlaceholder(!online ? OFFLINE_HINT : editing ? EDIT_HINT : ONLINE_HINT);
     button.setDisabled(!online || sending);
     editingBar.hidden = !editing;
-    button.element.textContent = editing ? 'Save' : 'Send';
+    button.setLabel(editing ? 'Save' : 'Send', editing ? 'check' : 'send');
   }
 
   function setEditing(next: EditingState | undefined): void {

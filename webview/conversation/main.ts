@@ -8,7 +8,7 @@ import type {
   ConversationRequests,
   ConversationSnapshot,
 } from '../../src/shared/protocol';
-import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
+import type { QBMessage } from '../../src/shared/models';
 import { errorMessage } from '../../src/shared/errors';
 import { appRoot, el } from '../common/dom';
 import { connectRpc } from '../common/rpc';
@@ -28,7 +28,6 @@ let restored = loadState(isConversationState);
 let dialogId: string | undefined;
 let userId: number | undefined;
 let lastSaved = '';
-let dialogType: QBDialog['type'] | undefined;
 let people: People = { myUserId: -1, names: {} };
 
 const header = createHeader();
@@ -58,7 +57,7 @@ if (restored?.advanced) advanced.restore(restored.advanced);
 const composer = createComposer({
   send: async (text) => {
     // Before anything is sent: a problem in the options shows beside its field, and throws.
-    const options = advanced.read(dialogType ?? DialogTypes.private);
+    const options = advanced.read();
     await rpc.request('send', { text, options });
   },
   edit: async (messageId, text) => {
@@ -165,7 +164,6 @@ function onSnapshot(snapshot: ConversationSnapshot): void {
   if (id !== dialogId) typing.clear();
   dialogId = id;
   userId = snapshot.userId;
-  dialogType = snapshot.dialog.type;
   people = { myUserId: snapshot.myUserId, names: snapshot.names };
   header.showDialog(snapshot.dialog, people);
   showConnection(snapshot.connection);

@@ -3,34 +3,40 @@
 // from the list, Arrow Up / Down move between messages; a focused message shows its toolbar, whose
 // buttons (and its custom-parameter toggle) are then the next Tab stops; Escape goes back to the
 // message. Clicks are handled once for the whole list, so rows hold no listeners of their own.
+import { isUnsaved } from '../../src/shared/messageFields';
 import type { QBMessage } from '../../src/shared/models';
 import { el } from '../common/dom';
+import { createIconButton, type IconName } from '../components/icon';
 import { isGroupEvent } from './messageParts';
 import type { RowContext } from './messageRow';
 
 export type MessageActionId = 'inspectJson' | 'inspectStanza' | 'copyId' | 'edit' | 'deleteForMe' | 'deleteForEveryone';
 
-/** The visible text is each button's accessible name; the title adds what it does. */
-const BUTTONS: Record<MessageActionId, { text: string; title: string }> = {
-  inspectJson: { text: 'JSON', title: 'Inspect the message JSON' },
-  inspectStanza: { text: 'Stanza', title: 'Show the raw stanza' },
-  copyId: { text: 'Copy ID', title: 'Copy the message id' },
-  edit: { text: 'Edit', title: 'Edit this message in the composer' },
-  deleteForMe: { text: 'Delete', title: 'Delete for me: the others keep it' },
-  deleteForEveryone: { text: 'Delete for all', title: 'Delete for everyone' },
+/** Each button is an icon; the label is its accessible name and the tooltip says what it does. */
+const BUTTONS: Record<MessageActionId, { icon: IconName; label: string; title: string }> = {
+  inspectJson: { icon: 'json', label: 'Inspect JSON', title: 'Inspect the message JSON' },
+  inspectStanza: { icon: 'code', label: 'Show stanza', title: 'Show the raw stanza' },
+  copyId: { icon: 'copy', label: 'Copy ID', title: 'Copy the message id' },
+  edit: { icon: 'edit', label: 'Edit', title: 'Edit this message in the composer' },
+  // Deleting for oneself only hides the message from one's own history: the others keep it.
+  deleteForMe: { icon: 'eye-closed', label: 'Delete for me', title: 'Delete for me: the others keep it' },
+  deleteForEveryone: { icon: 'trash', label: 'Delete for everyone', title: 'Delete for everyone' },
 };
 
-/** Which actions fit: a live notification was never stored; only the sender edits; everyone or the owner deletes. */
+/** Which actions fit: only the sender edits its text; everyone deletes for themselves, the sender or the owner for all. */
 export function actionsFor(message: QBMessage, context: RowContext): MessageActionId[] {
-  if (context.notice(message._id)) return ['inspectStanza', 'copyId'];
+  // Never stored: no JSON, and nothing on the server to edit or delete.
+  if (context.notice(message._id) || isUnsaved(message)) return ['inspectStanza', 'copyId'];
   const me = context.people.myUserId;
   const mine = message.sender_id === me;
   const event = isGroupEvent(message);
+  // An attachment-only message has no text to edit.
+  const editable = mine && !event && Boolean(message.message);
   return [
     'inspectJson',
     'inspectStanza',
     'copyId',
-    ...(mine && !event ? (['edit'] as const) : []),
+    ...(editable ? (['edit'] as const) : []),
     'deleteForMe',
     ...(mine || context.ownerId === me ? (['deleteForEveryone'] as const) : []),
   ];
@@ -41,11 +47,7 @@ export function renderToolbar(actions: readonly MessageActionId[]): HTMLElement 
     'div',
     { className: 'msg-actions', attrs: { role: 'toolbar', 'aria-label': 'Message actions' } },
     actions.map((action) =>
-      el('button', {
-        className: 'msg-action',
-        text: BUTTONS[action].text,
-        attrs: { type: 'button', 'data-action': action, tabindex: -1, title: BUTTONS[action].title },
-      }),
+      createIconButton({ ...BUTTONS[action], className: 'msg-action', attrs: { 'data-action': action, tabindex: -1 } }),
     ),
   );
 }

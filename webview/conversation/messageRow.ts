@@ -6,6 +6,7 @@ import type { QBMessage } from '../../src/shared/models';
 import { el } from '../common/dom';
 import { messageTime } from '../common/time';
 import { createChip } from '../components/chip';
+import { createIcon, type IconName } from '../components/icon';
 import { placeholderName } from '../../src/shared/users';
 import { actionsFor, renderToolbar } from './messageActions';
 import { attachmentLabel, customParamLabels, customParams, isGroupEvent, showValue } from './messageParts';
@@ -44,21 +45,22 @@ export function deliveryOf(message: QBMessage): { delivery: Delivery; by: number
   return { delivery: 'sent', by: [] };
 }
 
-const TICKS: Record<Delivery, { text: string; label: string }> = {
-  sent: { text: '✓', label: 'Sent' },
-  delivered: { text: '✓✓', label: 'Delivered' },
-  read: { text: '✓✓', label: 'Read' },
+/** One check when stored, two once someone got it; read is the two in the link colour (conversation.css). */
+const TICKS: Record<Delivery, { icon: IconName; label: string }> = {
+  sent: { icon: 'check', label: 'Sent' },
+  delivered: { icon: 'check-all', label: 'Delivered' },
+  read: { icon: 'check-all', label: 'Read' },
 };
 
 function renderTicks(message: QBMessage, people: People): HTMLElement {
   const { delivery, by } = deliveryOf(message);
   const tick = TICKS[delivery];
   const label = by.length > 0 ? `${tick.label} by ${by.map((id) => senderName(people, id)).join(', ')}` : tick.label;
-  return el('span', {
-    className: `msg-status msg-status-${delivery}`,
-    text: tick.text,
-    attrs: { role: 'img', 'aria-label': label, title: label, 'data-status': delivery },
-  });
+  return el(
+    'span',
+    { className: `msg-status msg-status-${delivery}`, attrs: { role: 'img', 'aria-label': label, title: label, 'data-status': delivery } },
+    [createIcon(tick.icon)],
+  );
 }
 
 function renderTime(message: QBMessage): HTMLElement {

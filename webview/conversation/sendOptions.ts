@@ -2,7 +2,7 @@
 // beside the fields: checked here so nothing doomed leaves the page, with the same rules the host
 // applies (src/shared/messageFields.ts). Blank rows are ignored rather than refused.
 import { attachmentProblem, customParamProblem, isAttachmentUrl } from '../../src/shared/messageFields';
-import { DialogTypes, type DialogType, type QBAttachment } from '../../src/shared/models';
+import type { QBAttachment } from '../../src/shared/models';
 import type { SendOptions } from '../../src/shared/protocol';
 import type { AdvancedState, AttachmentRow } from './state';
 
@@ -27,7 +27,7 @@ export function attachmentFromRow(row: AttachmentRow): QBAttachment {
   };
 }
 
-export function buildSendOptions(state: AdvancedState, dialogType: DialogType): BuiltOptions {
+export function buildSendOptions(state: AdvancedState): BuiltOptions {
   const problems: Problem[] = [];
   const customParams: Record<string, string> = {};
   state.params.forEach((row, index) => {
@@ -45,12 +45,9 @@ export function buildSendOptions(state: AdvancedState, dialogType: DialogType): 
     if (problem) problems.push({ place: { kind: 'attachment', index }, message: problem });
     else attachments.push(attachment);
   });
-  const overRest = state.viaRest || dialogType !== DialogTypes.private;
-  if (!state.saveToHistory && overRest) {
-    problems.push({
-      place: { kind: 'flags' },
-      message: 'save_to_history=0 needs XMPP in a private dialog: a message sent over REST is always stored',
-    });
+  // Group dialogs go over XMPP too once their room is joined; the host says so when it is not.
+  if (!state.saveToHistory && state.viaRest) {
+    problems.push({ place: { kind: 'flags' }, message: 'save_to_history=0 needs XMPP: a message sent over REST is always stored' });
   }
   if (problems.length > 0) return { ok: false, problems };
   return {

@@ -83,3 +83,51 @@ export async function findWebviewFrame(page, text, timeoutMs, within) {
 export async function editorTabTitles(page) {
   return page.locator('.tabs-container .tab .label-name').allTextContents();
 }
+
+/**
+ * The text of the first editor in the editor area whose text satisfies `predicate`. Monaco draws each
+ * line as its own absolutely placed element with non-breaking spaces; put them back in order as text.
+ */
+export async function editorText(page, predicate, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let texts = [];
+  while (Date.now() < deadline) {
+    texts = await page.locator('.part.editor .monaco-editor .view-lines').evaluateAll((editors) =>
+      editors.map((lines) =>
+        [...lines.querySelectorAll('.view-line')]
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+          .map((line) => line.textContent.replace(/\u00a0/g, ' '))
+          .join('\n'),
+      ),
+    );
+    const hit = texts.find(predicate);
+    if (hit !== undefined) return hit;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no editor showed the expected text within ${timeoutMs} ms; editors: ${JSON.stringify(texts)}`);
+}
+
+/**
+ * Closes every editor tab whose title satisfies `predicate`, with the tab's own close button. A click
+ * while the editor groups are still being laid out (one just closed) can miss, so it is tried again.
+ */
+export async function closeEditors(page, predicate, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (const title of (await editorTabTitles(page)).filter(predicate)) {
+    const tab = page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: title }) });
+    while ((await tab.count()) > 0) {
+      if (Date.now() > deadline) throw new Error(`the editor "${title}" did not close within ${timeoutMs} ms`);
+      await tab.first().hover();
+      await tab.first().locator('.tab-actions .action-label').click({ timeout: timeoutMs });
+      await tab.first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => undefined);
+    }
+  }
+}
+
+/** Answers VS Code's modal dialog saying `message` with its `button`. */
+export async function confirmDialog(page, message, button, timeoutMs) {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: message });
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'detached', timeout: timeoutMs });
+}
