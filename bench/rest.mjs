@@ -3,12 +3,15 @@
 // peer in the same run: a minimal node:http server answering a fixed JSON body of the same size, the
 // ceiling of Node's HTTP layer on this machine, so the ratio says what the server itself costs.
 // Dialogs-with-unread is also measured at 10 and 1 connections (the floor names no concurrency).
-// Medians of 3 runs. `-- --profile` instead runs each scenario once under `node --cpu-prof` and prints
-// where the server's time goes.
+// Medians of 3 runs. A repeated read with no write in between is answered from the server's answer
+// cache (src/server/rest/responseCache.ts), so the two list reads are also timed fresh: one
+// connection, each read right after a write, so that every answer is computed. `-- --profile` instead
+// runs each scenario once under `node --cpu-prof` and prints where the server's busy time goes, by
+// part (SQLite, its JS glue, store, REST, Node's HTTP, GC…) and by function.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,6 +27,7 @@ const { parseReadyLine } = require(join(root, 'out/src/shared/localServer.js'));
 const CONNECTIONS = 50;
 const DURATION_S = 4;
 const RUNS = 3;
+const FRESH_READS = 300;
 const BIG_DIALOG_MESSAGES = 100_000;
 const USER_DIALOGS = 1_000;
 const FLOORS = {
@@ -124,6 +128,8 @@ async function userToken(info) {
 
 function scenarios(ids, token) {
   const headers = { 'QB-Token': token };
+  // A write that changes nothing the lists show, so that the next read must compute its answer.
+  const write = { method: 'PUT', path: `/chat/Dialog/${ids.target}/notifications.json`, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'enabled=1' };
   return [
     {
       name: 'create message',
@@ -133,9 +139,9 @@ function scenarios(ids, token) {
       body: JSON.stringify({ chat_dialog_id: ids.target, message: 'a benchmark message of ordinary length' }),
     },
     // As the SDK lists: the default mark_as_read=1 marks the listed messages read.
-    { name: 'list 100 of 100,000', method: 'GET', path: `/chat/Message.json?chat_dialog_id=${ids.big}&limit=100`, headers },
+    { name: 'list 100 of 100,000', method: 'GET', path: `/chat/Message.json?chat_dialog_id=${ids.big}&limit=100`, headers, freshAfter: write },
     // The issue gives no concurrency for this floor: it is judged at 50, 10 and 1 connections.
-    { name: 'dialogs with unread (1,000)', method: 'GET', path: '/chat/Dialog.json?limit=100', headers, alsoAt: [10, 1] },
+    { name: 'dialogs with unread (1,000)', method: 'GET', path: '/chat/Dialog.json?limit=100', headers, alsoAt: [10, 1], freshAfter: write },
     { name: 'unread count', method: 'GET', path: '/chat/Message/unread.json', headers },
   ];
 }
@@ -151,6 +157,28 @@ async function load(url, scenario, connections = CONNECTIONS) {
   });
   if (result.non2xx || result.errors) throw new Error(`${scenario.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/**
+ * Latency of `scenario`'s read when it cannot be answered again: one connection, each read right after
+ * `write` (not timed), FRESH_READS times. Without `write` (the peer) the reads alone.
+ */
+async function freshReads(url, scenario, write) {
+  const send = async ({ method, path, headers, body }) => {
+    const response = await fetch(url + path.slice(1), { method, headers, body });
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const times = [];
+  for (let i = 0; i < FRESH_READS; i++) {
+    if (write) await send(write);
+    const started = performance.now();
+    await send(scenario);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -175,6 +203,7 @@ async function measure(dbPath, ids) {
   const server = await startServer(dbPath);
   const token = await userToken(server.ready);
   const rows = [];
+  const freshRows = [];
   for (const scenario of scenarios(ids, token)) {
     const bytes = await responseBytes(server.ready.rest, scenario);
     const peer = await startPeer(bytes);
@@ -188,6 +217,10 @@ async function measure(dbPath, ids) {
       const label = connections === CONNECTIONS ? scenario.name : `${scenario.name} @${connections}c`;
       rows.push({ name: label, floorName: scenario.name, bytes, ours: medianRun(ours), peer: medianRun(ceiling) });
     }
+    if (scenario.freshAfter) {
+      const peerUrl = `http://127.0.0.1:${peer.ready}/`;
+      freshRows.push({ name: scenario.name, ours: await freshReads(server.ready.rest, scenario, scenario.freshAfter), peer: await freshReads(peerUrl, scenario) });
+    }
     await stop(peer);
     process.stderr.write(`measured ${scenario.name}\n`);
   }
@@ -199,35 +232,85 @@ async function measure(dbPath, ids) {
     const ratio = (ours.rps / peer.rps).toFixed(2);
     console.log(`${pad(name, 34)}${pad(bytes, 8)}${pad(Math.round(ours.rps), 9)}${pad(ours.p50, 8)}${pad(ours.p99, 8)}${pad(Math.round(peer.rps), 12)}${pad(peer.p99, 10)}${pad(ratio, 7)}${verdict(floorName, ours)}`);
   }
+  console.log(`\nFresh answers (1 connection, each read right after a write, ${FRESH_READS} reads; latency of the read as the client sees it, ms)\n`);
+  console.log(`${pad('scenario', 34)}${pad('p50', 8)}${pad('p99', 8)}${pad('peer p50', 10)}${pad('peer p99', 10)}`);
+  for (const { name, ours, peer } of freshRows) {
+    console.log(`${pad(name, 34)}${pad(ours.p50.toFixed(2), 8)}${pad(ours.p99.toFixed(2), 8)}${pad(peer.p50.toFixed(2), 10)}${pad(peer.p99.toFixed(2), 10)}`);
+  }
 }
 
-/** Self time per function from a .cpuprofile, the top `count` as [ms, share, name location]. */
-function topFunctions(file, count) {
+/** Where a profiled frame's code comes from, to sum the server's busy time by part. */
+function partOf(callFrame, sourceMap) {
+  const { functionName, url, lineNumber, columnNumber } = callFrame;
+  if (functionName === '(garbage collector)') return 'garbage collection';
+  if (functionName.startsWith('(')) return `${functionName} (V8, unattributed)`;
+  if (url.startsWith('wasm://') || functionName.startsWith('wasm-function')) return 'SQLite (WASM)';
+  if (url.startsWith('node:')) return 'Node.js (HTTP, streams, timers)';
+  if (url === '') return 'native (writev, fs, crypto…)';
+  if (url.endsWith('server.js') && sourceMap) {
+    const source = sourceMap.findEntry(lineNumber, columnNumber)?.originalSource ?? '';
+    if (source.includes('node-sqlite3-wasm')) return 'SQLite JS glue (node-sqlite3-wasm)';
+    if (source.includes('src/server/store/')) return 'store (src/server/store)';
+    if (source.includes('src/server/rest/')) return 'REST (src/server/rest)';
+    if (source.includes('node_modules/')) return 'other dependencies';
+    return 'other server code';
+  }
+  return 'other';
+}
+
+/**
+ * Self time from a .cpuprofile as shares of the server's busy time (all samples but idle): by part,
+ * and the top `count` functions, each as [ms, share, label].
+ */
+function whereTimeGoes(file, count) {
   const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(file, 'utf8'));
+  const mapFile = join(root, 'dist/server.js.map');
+  const sourceMap = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
   const selfUs = new Map();
   samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (timeDeltas[i] ?? 0)));
   const byFunction = new Map();
-  let total = 0;
+  const byPart = new Map();
+  let busy = 0;
   for (const node of nodes) {
     const us = selfUs.get(node.id) ?? 0;
-    total += us;
     const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    busy += us;
     const key = `${functionName || '(anonymous)'} ${url ? `${basename(url)}:${lineNumber + 1}` : ''}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+    const part = partOf(node.callFrame, sourceMap);
+    byPart.set(part, (byPart.get(part) ?? 0) + us);
   }
-  return [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, us]) => [us / 1000, us / total, key]);
+  const rank = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, us]) => [us / 1000, us / busy, key]);
+  return { busyMs: busy / 1000, parts: rank(byPart, byPart.size), functions: rank(byFunction, count) };
 }
 
+/** One profiled server run per scenario under load, and per list scenario one of fresh reads (each after a write). */
 async function profileEach(dbPath, ids) {
-  for (const name of scenarios(ids, '').map((s) => s.name)) {
-    const dir = join(work, `profile-${name.replace(/\W+/g, '-')}`);
+  const runs = scenarios(ids, '').flatMap((s) => [
+    { label: s.name, name: s.name, fresh: false },
+    ...(s.freshAfter ? [{ label: `${s.name}, fresh reads (each after a write, 1 connection)`, name: s.name, fresh: true }] : []),
+  ]);
+  for (const { label, name, fresh } of runs) {
+    const dir = join(work, `profile-${label.replace(/\W+/g, '-')}`);
     const server = await startServer(dbPath, dir);
     const scenario = scenarios(ids, await userToken(server.ready)).find((s) => s.name === name);
-    const figures = await load(server.ready.rest, scenario);
+    let figures;
+    if (fresh) {
+      const { p50, p99 } = await freshReads(server.ready.rest, scenario, scenario.freshAfter);
+      figures = `read p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`;
+    } else {
+      const { rps, p99 } = await load(server.ready.rest, scenario);
+      figures = `${Math.round(rps)} req/s, p99 ${p99} ms`;
+    }
     await stop(server);
     const [file] = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-    console.log(`\n${name}: ${Math.round(figures.rps)} req/s, p99 ${figures.p99} ms. Server self time by function (whole process life):`);
-    for (const [ms, share, key] of topFunctions(join(dir, file), 15)) console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+    const { busyMs, parts, functions } = whereTimeGoes(join(dir, file), 15);
+    const line = ([ms, share, key]) => `  ${(share * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${key}`;
+    console.log(`\n${label}: ${figures}. Server busy ${busyMs.toFixed(0)} ms (whole process life), by part:`);
+    for (const part of parts) console.log(line(part));
+    console.log('  top functions by self time:');
+    for (const fn of functions) console.log(line(fn));
   }
 }
 

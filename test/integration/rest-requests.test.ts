@@ -135,18 +135,18 @@ describe('rest: request forms, permissions and bad input', function () {
 
     it('turns a handler exception into a 500 JSON body and keeps serving', async () => {
       const store = h.server.store;
-      const original = store.listDialogs;
-      store.listDialogs = () => {
+      const original = store.listUsers;
+      store.listUsers = () => {
         throw new Error('boom');
       };
       try {
-        const res = await h.call<ErrorBody>('GET', '/chat/Dialog.json', { token: h.aliceToken });
+        const res = await h.call<ErrorBody>('GET', '/users.json', { token: h.aliceToken });
         assert.equal(res.status, 500);
         assert.match(JSON.stringify(res.body.errors), /boom/);
       } finally {
-        store.listDialogs = original;
+        store.listUsers = original;
       }
-      assert.equal((await h.call('GET', '/chat/Dialog.json', { token: h.aliceToken })).status, 200);
+      assert.equal((await h.call('GET', '/users.json', { token: h.aliceToken })).status, 200);
     });
 
     it('keeps users unchanged when a user request is rejected', async () => {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { ChatStore, MessageQuery } from '../../src/server/store/chatStore';
+import { mucDomainOf } from '../../src/shared/jid';
+import type { ChatStore, DialogQuery, MessageQuery } from '../../src/server/store/chatStore';
 import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
+import { dialogJson } from '../../src/server/rest/dialogJson';
 import { messageJson } from '../../src/server/rest/messageJson';
 
 /** Every object's keys in order, depth first: deepEqual does not compare key order, JSON text does. */
@@ -10,7 +12,7 @@ function keyOrder(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, inner]) => [key, ...keyOrder(inner).map((k) => `${key}.${k}`)]);
 }
 
-describe('store: message pages as JSON built in SQL', () => {
+describe('store: message and dialog pages as JSON built in SQL', () => {
   let store: ChatStore;
   let now: number;
   let alice: number;
@@ -108,11 +110,96 @@ describe('store: message pages as JSON built in SQL', () => {
     assert.equal(store.listMessagesJson(group, { limit: 10, skip: 50 })!.items, '[]');
   });
 
+  it('keeps each message’s stored JSON in step with later marks, unmarks, edits and deletions', () => {
+    const [first, second] = store.listMessages(group, { limit: 2, skip: 0 });
+    now += 60_000;
+    store.editMessage(first.id, 'edited "text" ✓');
+    store.markUnread(bob, group, [first.id]);
+    store.markDelivered(alice, group);
+    store.markRead(carol, group, [second.id]);
+    store.hideMessages(carol, group, [first.id]);
+    store.markUnread(alice, privateId);
+    store.editMessage(store.listMessages(privateId, { limit: 1, skip: 0 })[0].id, 'private edit');
+    store.deleteMessages(group, [second.id]);
+    for (const viewerId of [alice, bob, carol, undefined]) {
+      compare(group, { limit: 100, skip: 0, viewerId });
+      compare(privateId, { limit: 100, skip: 0, viewerId });
+    }
+    const edited = (JSON.parse(store.listMessagesJson(group, { limit: 1, skip: 0 })!.items) as Array<Record<string, unknown>>)[0];
+    assert.deepEqual([edited.message, edited.updated_at, edited.read_ids], ['edited "text" ✓', '2026-01-01T12:36:17Z', [alice]]);
+  });
+
   it('leaves a page to messageJson when a custom key would land elsewhere in a JS object', () => {
     for (const key of ['message', '_id', '7', 'read']) {
       const dialog = store.createDialog({ type: 2, ownerId: alice, occupantIds: [bob], name: key }).id;
       store.createMessage({ dialogId: dialog, senderId: alice, body: 'x', dateSent: 1, customParams: { a: '1', [key]: 'custom' } });
       assert.equal(store.listMessagesJson(dialog, { limit: 100, skip: 0 }), undefined, key);
     }
+  });
+  describe('dialog pages', () => {
+    const rooms = { appId: 7, mucDomain: mucDomainOf('chat.test') };
+
+    function compareDialogs(viewerId: number, query: DialogQuery): void {
+      const page = store.listDialogsJson(viewerId, query, rooms);
+      assert.ok(page, 'the page is built in SQL');
+      const { total, items } = store.listDialogs(viewerId, query);
+      const expected = items.map((d) => dialogJson(d, viewerId, { store, appId: rooms.appId, domain: 'chat.test' }));
+      const actual = JSON.parse(page.items) as unknown;
+      assert.equal(page.total, total);
+      assert.deepEqual(keyOrder(actual), keyOrder(expected));
+      assert.equal(JSON.stringify(actual), JSON.stringify(expected));
+    }
+
+    beforeEach(() => {
+      const dave = store.createUser({ email: 'dave@example.com', password: 'dave-pass' }).id;
+      const erin = store.createUser({ login: 'erin', fullName: 'Erin "E" Ünder', password: 'erin-pass' }).id;
+      const nobody = store.createUser({ login: 'gone', password: 'gone-pass' }).id;
+      now += 1000;
+      store.ensurePrivateDialog(alice, dave);
+      store.ensurePrivateDialog(erin, alice);
+      store.ensurePrivateDialog(alice, nobody);
+      store.deleteUser(nobody);
+      now += 1000;
+      store.createDialog({ type: 1, ownerId: carol, occupantIds: [], name: 'open to all', photo: 'p.png' });
+      store.createDialog({
+        type: 2,
+        ownerId: bob,
+        occupantIds: [alice, carol],
+        name: 'with data',
+        data: { class_name: 'Team', nested: { list: [1, 'two', null, { deep: true }], text: 'quote " ✓ 🎉' }, empty: {} },
+      });
+      const hidden = store.createDialog({ type: 2, ownerId: alice, occupantIds: [bob], name: 'hidden by bob' }).id;
+      store.hideDialog(bob, hidden);
+      store.createMessage({ dialogId: hidden, senderId: alice, body: 'brings it back? no: hidden after', dateSent: 1_700_000_200 });
+      store.hideDialog(bob, hidden);
+    });
+
+    it('says what dialogJson says for every dialog (names, rooms, unread counts, data, hidden, public)', () => {
+      for (const viewerId of [alice, bob, carol]) compareDialogs(viewerId, { limit: 100, skip: 0 });
+      const page = JSON.parse(store.listDialogsJson(alice, { limit: 100, skip: 0 }, rooms)!.items) as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        page.filter((d) => d.type === 3).map((d) => d.name),
+        [null, 'Erin "E" Ünder', 'dave@example.com', 'bob'],
+      );
+      const group = page.find((d) => d.name === 'with data');
+      assert.equal(group?.xmpp_room_jid, `7_${String(group?._id)}@muc.chat.test`);
+    });
+
+    it('keeps the order, paging, filters and count of listDialogs', () => {
+      compareDialogs(alice, { limit: 2, skip: 1 });
+      compareDialogs(alice, { limit: 100, skip: 0, sortField: 'name', sortAscending: true });
+      compareDialogs(bob, { limit: 100, skip: 0, sortField: 'last_message_date_sent', sortAscending: false });
+      compareDialogs(alice, { limit: 100, skip: 0, filters: [{ field: 'type', operator: 'in', values: [1, 2] }] });
+      compareDialogs(alice, { limit: 100, skip: 0, dataFilters: [{ key: 'class_name', operator: 'eq', values: ['Team'] }] });
+      compareDialogs(carol, { limit: 10, skip: 50 });
+      assert.equal(store.listDialogsJson(carol, { limit: 10, skip: 50 }, rooms)!.items, '[]');
+    });
+
+    it('leaves a page to dialogJson when custom data has a key JavaScript would move', () => {
+      for (const data of [{ '7': 'first in JS' }, { a: { b: [{ '10': 'deep' }] } }]) {
+        store.createDialog({ type: 2, ownerId: alice, occupantIds: [], name: 'odd data', data });
+        assert.equal(store.listDialogsJson(alice, { limit: 100, skip: 0 }, rooms), undefined, JSON.stringify(data));
+      }
+    });
   });
 });

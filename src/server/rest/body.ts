@@ -3,6 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
 import { mergeParams, parseFormEncoded, parseJsonBody, type Params } from './params';
 
+/** Whether the request has a body at all (HTTP/1.1: only with Content-Length or Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const tooLarge = () =>

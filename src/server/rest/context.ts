@@ -58,4 +58,9 @@ export interface Route {
   pattern: RegExp;
   /** Asynchronous only where it must wait (a password hash); everything else answers synchronously. */
   handle(ctx: RequestContext): Reply | Promise<Reply>;
+  /**
+   * Its answer depends only on the stored data, the calling user and the request (no clock, no
+   * randomness): the router may give it again while the data is unchanged (see responseCache.ts).
+   */
+  cacheable?: boolean;
 }

@@ -6,11 +6,14 @@ import type { RestDeps } from './context';
 import { isoSeconds } from './time';
 import { displayName } from './userJson';
 
+/** What a dialog's JSON needs of the server: the store (names, unread counts) and the room JID's parts. */
+export type DialogJsonDeps = Pick<RestDeps, 'store' | 'appId' | 'domain'>;
+
 /**
  * A private dialog is named after the other occupant, like the cloud does; the unread count is the
  * viewer's, read from the store unless the dialog comes from the viewer's list, which carries it.
  */
-export function dialogJson(dialog: DialogRecord | ListedDialog, viewerId: number, deps: RestDeps): QBDialog {
+export function dialogJson(dialog: DialogRecord | ListedDialog, viewerId: number, deps: DialogJsonDeps): QBDialog {
   const isPrivate = dialog.type === DialogTypes.private;
   const json: QBDialog = {
     _id: dialog.id,
@@ -33,7 +36,7 @@ export function dialogJson(dialog: DialogRecord | ListedDialog, viewerId: number
   return json;
 }
 
-function opponentName(dialog: DialogRecord, viewerId: number, deps: RestDeps): string | null {
+function opponentName(dialog: DialogRecord, viewerId: number, deps: DialogJsonDeps): string | null {
   const opponentId = dialog.occupantIds.find((id) => id !== viewerId) ?? viewerId;
   const opponent = deps.store.getUser(opponentId);
   return opponent ? displayName(opponent) : null;

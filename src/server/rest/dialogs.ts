@@ -1,6 +1,7 @@
 // /chat/Dialog: create (types 1, 2, 3), list with the documented search operators, get one
 // (spec §4, list-dialogs and create-dialog references). Update, delete and the push settings have
 // their own modules.
+import { mucDomainOf } from '../../shared/jid';
 import { DialogTypes, type DialogType } from '../../shared/models';
 import type { DialogField, DialogQuery } from '../store/chatStore';
 import type { Reply, RequestContext, Route } from './context';
@@ -11,6 +12,7 @@ import { getNotifications, putNotifications } from './dialogNotifications';
 import { updateDialog } from './dialogUpdate';
 import { invalidField } from './errors';
 import { pathObjectId } from './ids';
+import { RawJson } from './rawJson';
 import { countOnly, countReply, pagingOf, rejectUnknown, sortOf } from './listQuery';
 import { optionalFlag, optionalIntList, optionalObject, optionalString, requiredInt } from './params';
 import { customData, dialogName } from './dialogInput';
@@ -21,10 +23,10 @@ const ID = '([^/]+)';
 
 export const dialogRoutes: Route[] = [
   { method: 'POST', pattern: /^\/chat\/Dialog\.json$/, handle: createDialog },
-  { method: 'GET', pattern: /^\/chat\/Dialog\.json$/, handle: listDialogs },
+  { method: 'GET', pattern: /^\/chat\/Dialog\.json$/, handle: listDialogs, cacheable: true },
   { method: 'GET', pattern: new RegExp(`^/chat/Dialog/${ID}/notifications\\.json$`), handle: getNotifications },
   { method: 'PUT', pattern: new RegExp(`^/chat/Dialog/${ID}/notifications\\.json$`), handle: putNotifications },
-  { method: 'GET', pattern: new RegExp(`^/chat/Dialog/${ID}\\.json$`), handle: getDialog },
+  { method: 'GET', pattern: new RegExp(`^/chat/Dialog/${ID}\\.json$`), handle: getDialog, cacheable: true },
   { method: 'PUT', pattern: new RegExp(`^/chat/Dialog/${ID}\\.json$`), handle: updateDialog },
   { method: 'DELETE', pattern: new RegExp(`^/chat/Dialog/${ID}\\.json$`), handle: deleteDialogs },
 ];
@@ -92,8 +94,11 @@ function listDialogs(ctx: RequestContext): Reply {
     sortField: sort?.field,
     sortAscending: sort?.ascending,
   };
+  if (countOnly(params)) return countReply(deps.store.listDialogs(userId, query).total);
+  // The store builds the page's JSON itself (one string out of SQLite instead of every value).
+  const page = deps.store.listDialogsJson(userId, query, { appId: deps.appId, mucDomain: mucDomainOf(deps.domain) });
+  if (page) return { status: 200, body: new RawJson(`{"total_entries":${page.total},"skip":${skip},"limit":${limit},"items":${page.items}}`) };
   const { total, items } = deps.store.listDialogs(userId, query);
-  if (countOnly(params)) return countReply(total);
   return { status: 200, body: { total_entries: total, skip, limit, items: items.map((d) => dialogJson(d, userId, deps)) } };
 }
 

@@ -5,9 +5,9 @@
 import { isCustomParam } from '../../shared/messageFields';
 import { DialogTypes, type QBAttachment } from '../../shared/models';
 import { newObjectId } from '../../shared/objectId';
-import type { DialogRecord, MessageRecord, MessageTarget } from '../store/chatStore';
+import type { DialogMembership, MessageRecord, MessageTarget } from '../store/chatStore';
 import type { Reply, RequestContext } from './context';
-import { visibleDialog } from './dialogAccess';
+import { visibleMembership } from './dialogAccess';
 import { invalidField } from './errors';
 import { messageJson } from './messageJson';
 import { isPlainObject, optionalFlag, optionalInt, optionalString, type Params } from './params';
@@ -22,7 +22,7 @@ export function createMessage(ctx: RequestContext): Reply {
     throw invalidField('chat_dialog_id', 'is required (or recipient_id to write to one user in private)');
   }
   // Everything is validated before the write; the store opens a missing private dialog in the message's transaction.
-  const dialog = dialogId !== undefined ? visibleDialog(ctx, dialogId, userId, 'chat_dialog_id') : undefined;
+  const dialog = dialogId !== undefined ? visibleMembership(ctx, dialogId, userId, 'chat_dialog_id') : undefined;
   const target: MessageTarget = dialog ? { dialogId: dialog.id } : { privateWith: privateRecipient(ctx, recipientId ?? 0, userId) };
   const content = {
     body: optionalString(params, 'message') ?? null,
@@ -44,7 +44,7 @@ export function createMessage(ctx: RequestContext): Reply {
 
 type Content = Pick<MessageRecord, 'body' | 'dateSent' | 'attachments' | 'customParams' | 'markable'>;
 
-function systemNotification(ctx: RequestContext, userId: number, dialog: DialogRecord | undefined, target: MessageTarget, content: Content): Reply {
+function systemNotification(ctx: RequestContext, userId: number, dialog: DialogMembership | undefined, target: MessageTarget, content: Content): Reply {
   if (dialog && dialog.type !== DialogTypes.private) {
     throw invalidField('system', 'system notifications go to private dialogs (type 3) only; send to a group with send_to_chat=1');
   }

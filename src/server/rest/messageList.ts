@@ -4,7 +4,7 @@
 // listed read for the caller unless mark_as_read=0. GET /chat/Message/{id}.json returns one message.
 import type { MessageField, MessageQuery } from '../store/chatStore';
 import type { Reply, RequestContext } from './context';
-import { canSee, visibleDialog } from './dialogAccess';
+import { canSee, visibleMembership } from './dialogAccess';
 import { forbidden, notFound } from './errors';
 import { pathObjectId } from './ids';
 import { countOnly, countReply, LIST_KEYS, pagingOf, sortOf } from './listQuery';
@@ -43,7 +43,7 @@ const CONTROL_KEYS: readonly string[] = ['chat_dialog_id', 'mark_as_read', ...LI
 export function listMessages(ctx: RequestContext): Reply {
   const userId = ctx.userId();
   const { params, deps } = ctx;
-  const dialog = visibleDialog(ctx, requiredString(params, 'chat_dialog_id'), userId, 'chat_dialog_id');
+  const dialog = visibleMembership(ctx, requiredString(params, 'chat_dialog_id'), userId, 'chat_dialog_id');
   const markAsRead = optionalFlag(params, 'mark_as_read', true);
   const { limit, skip } = pagingOf(params);
   const sort = sortOf(params, SORT_FIELDS);

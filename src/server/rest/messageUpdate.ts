@@ -2,9 +2,9 @@
 // `delivered=1` for the named messages, or for all of the dialog's without ids; `message=<text>`
 // edits one message the caller sent. The docs answer 200 with an empty body (the SDK reads it as text).
 // PATCH /chat/Message/read.json and /delivered.json mark every message of some or all dialogs.
-import type { DialogRecord } from '../store/chatStore';
+import type { DialogMembership } from '../store/chatStore';
 import type { Reply, RequestContext } from './context';
-import { visibleDialog } from './dialogAccess';
+import { visibleMembership } from './dialogAccess';
 import { forbidden, invalidField, notFound } from './errors';
 import { pathObjectIds } from './ids';
 import { optionalFlag, optionalList, optionalString } from './params';
@@ -39,13 +39,13 @@ export function updateMessages(ctx: RequestContext): Reply {
 }
 
 /** chat_dialog_id, or with ids in the path the dialog of the first one. */
-function dialogOf(ctx: RequestContext, userId: number, ids: string[] | undefined): DialogRecord {
+function dialogOf(ctx: RequestContext, userId: number, ids: string[] | undefined): DialogMembership {
   const named = optionalString(ctx.params, 'chat_dialog_id');
-  if (named !== undefined) return visibleDialog(ctx, named, userId, 'chat_dialog_id');
+  if (named !== undefined) return visibleMembership(ctx, named, userId, 'chat_dialog_id');
   const first = ids && ctx.deps.store.getMessage(ids[0]);
   if (!ids) throw invalidField('chat_dialog_id', 'is required to update every message of a dialog');
   if (!first) throw notFound(`There is no message ${ids[0]}.`);
-  return visibleDialog(ctx, first.dialogId, userId, 'chat_dialog_id');
+  return visibleMembership(ctx, first.dialogId, userId, 'chat_dialog_id');
 }
 
 /**
@@ -59,7 +59,7 @@ export function markAll(kind: 'read' | 'delivered'): (ctx: RequestContext) => Re
     const { store } = ctx.deps;
     const named = optionalList(ctx.params, 'chat_dialog_ids') ?? optionalList(ctx.params, 'chat_dialog_id');
     const dialogIds = named
-      ? named.map((id) => visibleDialog(ctx, id, userId, 'chat_dialog_ids').id)
+      ? named.map((id) => visibleMembership(ctx, id, userId, 'chat_dialog_ids').id)
       : everyDialogOf(ctx, userId);
     for (const dialogId of dialogIds) {
       if (kind === 'read') store.markRead(userId, dialogId);

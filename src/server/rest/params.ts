@@ -34,6 +34,8 @@ export function parseJsonBody(text: string): Params {
 }
 
 function decode(text: string): string {
+  // Most keys and values are plain (`chat_dialog_id=…&limit=100`): nothing to decode.
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

@@ -1,20 +1,26 @@
 // The HTTP entry point: the access policy (Host and Origin), CORS, route lookup, body and parameters,
-// authentication on demand, and one JSON writer for every outcome. A handler that throws something unexpected yields a 500 JSON
-// body; the server keeps serving.
+// authentication on demand, answers of cacheable routes given again while no data changed
+// (responseCache.ts), and one JSON writer for every outcome. A handler that throws something
+// unexpected yields a 500 JSON body; the server keeps serving.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth';
-import { requestParams, readBody } from './body';
+import { hasBody, readBody, requestParams } from './body';
 import type { Caller, RequestContext, RestDeps, Route } from './context';
 import { answerPreflight, setCorsHeaders } from './cors';
 import { forbidden, HttpError } from './errors';
 import { RawJson } from './rawJson';
+import { ResponseCache } from './responseCache';
 import { expirationDate } from './time';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Room for a few hundred full pages of messages or dialogs. */
+const RESPONSE_CACHE_BYTES = 16 * 1024 * 1024;
+
 export function createRouter(routes: Route[], deps: RestDeps): RequestHandler {
+  const cache = new ResponseCache(RESPONSE_CACHE_BYTES);
   return (req, res) => {
-    handle(routes, deps, req, res).catch((error: unknown) => {
+    handle(routes, deps, cache, req, res).catch((error: unknown) => {
       // Only reachable when writing the response itself failed (e.g. the client went away).
       deps.logger.warn(`REST ${req.method} ${req.url}: could not answer: ${String(error)}`);
       res.destroy();
@@ -22,7 +28,7 @@ export function createRouter(routes: Route[], deps: RestDeps): RequestHandler {
   };
 }
 
-async function handle(routes: Route[], deps: RestDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(routes: Route[], deps: RestDeps, cache: ResponseCache, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
@@ -40,7 +46,8 @@ async function handle(routes: Route[], deps: RestDeps, req: IncomingMessage, res
   const responseHeaders: Record<string, string> = {};
   try {
     const { route, match } = findRoute(routes, method, path);
-    const body = await readBody(req, deps.maxBodyBytes);
+    // A GET has no body to wait for; Node discards an unread (empty) one when the answer is sent.
+    const body = hasBody(req) ? await readBody(req, deps.maxBodyBytes) : '';
     const params = requestParams(rawQuery, body, req.headers['content-type']);
     let caller: Caller | undefined;
     const ctx: RequestContext = {
@@ -67,10 +74,22 @@ async function handle(routes: Route[], deps: RestDeps, req: IncomingMessage, res
         return userId;
       },
     };
+    // The caller is part of the key: the same request answers differently for another user.
+    const { userId } = route.cacheable ? ctx.caller() : { userId: 0 };
+    const key = userId === 0 ? undefined : `${userId}\n${url}\n${req.headers['content-type'] ?? ''}\n${body}`;
+    const version = deps.store.dataVersion();
+    const cached = key === undefined ? undefined : cache.get(key, version);
+    if (cached) {
+      deps.logger.debug(`REST ${method} ${path} → 200 (unchanged since last asked)`);
+      return writeBytes(res, 200, cached, responseHeaders);
+    }
     const reply = await route.handle(ctx);
     deps.logger.debug(`REST ${method} ${path} → ${reply.status}`);
-    if ('body' in reply) writeJson(res, reply.status, reply.body, responseHeaders);
-    else writeEmpty(res, reply.status, responseHeaders);
+    if (!('body' in reply)) return writeEmpty(res, reply.status, responseHeaders);
+    const bytes = jsonBytes(reply.body);
+    // Kept only if the handler wrote nothing: listing messages marks them read, and the next listing differs.
+    if (key !== undefined && reply.status === 200 && deps.store.dataVersion() === version) cache.set(key, version, bytes);
+    writeBytes(res, reply.status, bytes, responseHeaders);
   } catch (error) {
     if (error instanceof HttpError) {
       deps.logger.debug(`REST ${method} ${path} → ${error.status} ${error.message}`);
@@ -119,11 +138,19 @@ function writeEmpty(res: ServerResponse, status: number, headers: Record<string,
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
+  writeBytes(res, status, jsonBytes(body), headers);
+}
+
+/** The body as UTF-8, encoded once for both its length and the socket. */
+function jsonBytes(body: unknown): Buffer {
+  return Buffer.from(body instanceof RawJson ? body.text : JSON.stringify(body));
+}
+
+function writeBytes(res: ServerResponse, status: number, bytes: Buffer, headers: Record<string, string>): void {
   res.writeHead(status, {
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
+    'Content-Length': String(bytes.length),
   });
-  res.end(text);
+  res.end(bytes);
 }

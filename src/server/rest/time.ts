@@ -16,7 +16,11 @@ export function isoSeconds(ms: number): string {
   return text;
 }
 
+// Every answer to a session carries its expiry, which moves only when the session slides (once a minute).
+let lastExpiry = { ms: Number.NaN, text: '' };
+
 /** `2019-09-01 16:55:56 UTC` for QB-Token-ExpirationDate; the SDK cannot parse the ISO form there (spec §1.5). */
 export function expirationDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+  if (ms !== lastExpiry.ms) lastExpiry = { ms, text: new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + ' UTC' };
+  return lastExpiry.text;
 }

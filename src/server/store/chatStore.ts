@@ -268,6 +268,12 @@ export interface DialogStore {
   ensurePrivateDialog(userA: number, userB: number): { dialog: DialogRecord; created: boolean };
   /** Dialogs the user occupies plus every public one, leaving out those the user deleted for themself. */
   listDialogs(userId: number, query: DialogQuery): { total: number; items: ListedDialog[] };
+  /**
+   * The same page as the REST JSON array text (each dialog as the user sees it), built by the store
+   * in one piece; undefined when a dialog on it must be built by rest/dialogJson instead (custom data
+   * with a key that JavaScript would move: an integer-like one).
+   */
+  listDialogsJson(userId: number, query: DialogQuery, rooms: RoomNaming): DialogPageJson | undefined;
   updateDialog(id: string, changes: DialogChanges): DialogRecord;
   /** Deletes the dialog for this user only: it disappears from their list until a new message arrives. */
   hideDialog(userId: number, dialogId: string): void;
@@ -279,6 +285,18 @@ export interface DialogStore {
   /** Push notifications for offline messages (on unless switched off); undefined when not an occupant. */
   notificationsEnabled(userId: number, dialogId: string): boolean | undefined;
   setNotificationsEnabled(userId: number, dialogId: string, enabled: boolean): void;
+}
+
+/** What a group dialog's xmpp_room_jid is made of: `<appId>_<dialog id>@<mucDomain>`. */
+export interface RoomNaming {
+  appId: number;
+  mucDomain: string;
+}
+
+/** A page of dialogs as JSON text (see DialogStore.listDialogsJson), with the count of them all. */
+export interface DialogPageJson {
+  total: number;
+  items: string;
 }
 
 /** A page of messages as JSON text (see MessageStore.listMessagesJson). */
@@ -407,5 +425,10 @@ export interface CorrectionStore {
 export interface ChatStore extends UserStore, SessionStore, DialogStore, MessageStore, RosterStore, OfflineStore, PrivacyStore, CorrectionStore {
   /** Runs fn in one transaction (nested calls become savepoints): all of its writes commit together or none do. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Moves with every write and rollback, whichever method (or module) made it: while it stays the
+   * same, anything read from the store reads the same again.
+   */
+  dataVersion(): number;
   close(): void;
 }

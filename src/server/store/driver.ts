@@ -30,6 +30,12 @@ export interface SqlDriver {
    * rows written inside it (see SqlDialogs) can forget what may no longer exist.
    */
   onRollback(listener: () => void): void;
+  /**
+   * A number that moves whenever stored data may have changed: on every write statement and every
+   * rollback. Equal values mean nothing was written in between, so an answer computed from the data
+   * may be given again (see rest/responseCache.ts).
+   */
+  writeVersion(): number;
   /** Releases every statement and the database file; the driver is unusable afterwards. */
   close(): void;
 }

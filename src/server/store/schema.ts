@@ -1,6 +1,8 @@
 // The database schema as an append-only list of migrations; PRAGMA user_version records how many
 // have run. Never edit a shipped migration: add a new one, so existing data files upgrade in place.
 import type { SqlDriver } from './driver';
+import { hasIdSql } from './idSets';
+import { isoSecondsSql, storedMessageJsonSql } from './sqlJson';
 
 const migrations: string[] = [
   `
@@ -175,12 +177,42 @@ const migrations: string[] = [
   CREATE INDEX public_dialogs ON dialogs (id) WHERE type = 1;
   CREATE INDEX dialog_occupants_unread ON dialog_occupants (user_id, unread_count);
   `,
+  // A page of messages costs what it reads per row: read_ids and delivered_ids move from tables of
+  // their own onto the message row (JSON arrays, see idSets.ts), and the row keeps its REST JSON,
+  // built once when stored (NULL where rest/messageJson must build it) and refreshed by the triggers
+  // in the same statement as every change of a mark or an edit. The JSON is built by sqlJson.ts as it
+  // is when this runs: a later change of the message JSON needs a migration that rebuilds it.
+  `
+  ALTER TABLE messages ADD COLUMN read_ids TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE messages ADD COLUMN delivered_ids TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE messages ADD COLUMN json TEXT;
+  UPDATE messages SET
+    read_ids = (SELECT json_group_array(user_id ORDER BY user_id) FROM message_reads WHERE message_id = messages.id),
+    delivered_ids = (SELECT json_group_array(user_id ORDER BY user_id) FROM message_deliveries WHERE message_id = messages.id);
+  DROP TABLE message_reads;
+  DROP TABLE message_deliveries;
+  UPDATE messages SET json = ${storedMessageJsonSql('messages')};
+  CREATE TRIGGER messages_json_marks AFTER UPDATE OF read_ids, delivered_ids ON messages WHEN NEW.json IS NOT NULL BEGIN
+    UPDATE messages SET json = json_replace(NEW.json,
+      '$.delivered_ids', json(NEW.delivered_ids),
+      '$.read_ids', json(NEW.read_ids),
+      '$.read', CASE WHEN NEW.recipient_id != 0 AND ${hasIdSql('NEW.read_ids', 'NEW.recipient_id')} THEN 1 ELSE 0 END)
+    WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER messages_json_edit AFTER UPDATE OF body, updated_at ON messages WHEN NEW.json IS NOT NULL BEGIN
+    UPDATE messages SET json = json_replace(NEW.json, '$.message', NEW.body, '$.updated_at', ${isoSecondsSql('NEW.updated_at')})
+    WHERE id = NEW.id;
+  END;
+  `,
 ];
 
-const SCHEMA_VERSION = migrations.length;
+export const SCHEMA_VERSION = migrations.length;
 
-/** Brings the database up to SCHEMA_VERSION; refuses a file written by a newer version. */
-export function migrate(db: SqlDriver): void {
+/**
+ * Brings the database up to version `to` (SCHEMA_VERSION; an older one only to make an old file in a
+ * test); refuses a file written by a newer version.
+ */
+export function migrate(db: SqlDriver, to = SCHEMA_VERSION): void {
   const version = db.prepare('PRAGMA user_version').get<{ user_version: number }>()?.user_version ?? 0;
   if (version > SCHEMA_VERSION) {
     throw new Error(
@@ -188,7 +220,7 @@ export function migrate(db: SqlDriver): void {
         'Update the extension, or use another --data path.',
     );
   }
-  for (let next = version; next < SCHEMA_VERSION; next++) {
+  for (let next = version; next < to; next++) {
     db.transaction(() => {
       db.exec(migrations[next]);
       db.exec(`PRAGMA user_version = ${next + 1}`);

@@ -2,9 +2,21 @@
 // counters and push settings, and the filtered list a user sees.
 import type { DialogType } from '../../shared/models';
 import { newObjectId } from '../../shared/objectId';
-import type { DialogChanges, DialogField, DialogMembership, DialogQuery, DialogRecord, DialogStore, ListedDialog, NewDialog } from './chatStore';
+import type {
+  DialogChanges,
+  DialogField,
+  DialogMembership,
+  DialogPageJson,
+  DialogQuery,
+  DialogRecord,
+  DialogStore,
+  ListedDialog,
+  NewDialog,
+  RoomNaming,
+} from './chatStore';
 import type { SqlDriver, SqlValue } from './driver';
 import { addCustomFilterConditions, addFilterConditions, type FilterColumn } from './filters';
+import { dialogJsonSql, dialogJsonUnusualSql } from './sqlJson';
 
 interface DialogRow {
   id: string;
@@ -52,6 +64,9 @@ const SORT_COLUMNS: Record<NonNullable<DialogQuery['sortField']>, string> = {
 
 /** The dialog row `alias` is not one that user ? deleted for themself. */
 const NOT_HIDDEN = (alias: string) => `NOT EXISTS (SELECT 1 FROM hidden_dialogs h WHERE h.user_id = ? AND h.dialog_id = ${alias}.id)`;
+
+/** What a page of dialogs `p` answers for the viewer `k`: its JSON array text, and whether a dialog must be built by dialogJson. */
+const PAGE_JSON = `json_group_array(${dialogJsonSql('p', 'k')}) AS items, coalesce(max(${dialogJsonUnusualSql('p')}), 0) AS unusual`;
 
 /** Bounds each cache; at this size it is simply emptied (a refill costs one read per dialog). */
 const CACHE_LIMIT = 50_000;
@@ -152,41 +167,68 @@ export class SqlDialogs implements DialogStore {
   }
 
   listDialogs(userId: number, query: DialogQuery): { total: number; items: ListedDialog[] } {
-    // Visible: dialogs the user occupies, plus every public dialog (anyone may join those),
-    // minus those the user deleted for themself.
-    const filters: string[] = [];
-    const filterParams: SqlValue[] = [];
-    addFilterConditions(query.filters ?? [], COLUMNS, filters, filterParams);
-    addCustomFilterConditions(query.dataFilters ?? [], 'd.data', filters, filterParams);
-    const filtered = filters.map((f) => ` AND ${f}`).join('');
-    // Counted from the user's occupant rows plus the public dialogs they do not occupy (both by index), so
-    // it costs the user's dialogs, not every dialog on the server; dialog rows are read only for filters.
-    const total =
-      this.db
-        .prepare(
-          `SELECT count(*) AS n FROM (
-             SELECT dialog_id AS id FROM dialog_occupants WHERE user_id = ?
-             UNION ALL
-             SELECT p.id FROM dialogs p WHERE p.type = 1 AND NOT EXISTS (SELECT 1 FROM dialog_occupants o WHERE o.dialog_id = p.id AND o.user_id = ?)
-           ) v
-           WHERE ${NOT_HIDDEN('v')}${filters.length > 0 ? ` AND EXISTS (SELECT 1 FROM dialogs d WHERE d.id = v.id${filtered})` : ''}`,
-        )
-        .get<{ n: number }>([userId, userId, userId, ...filterParams])?.n ?? 0;
-    // The page joins the caller's occupant row, which both makes a dialog visible and carries the unread
-    // count. In the default order SQLite walks dialogs_by_updated and stops after the page:
-    //   SCAN d USING INDEX dialogs_by_updated; SEARCH me USING PRIMARY KEY (dialog_id=? AND user_id=?) LEFT-JOIN
-    const column = SORT_COLUMNS[query.sortField ?? 'updated_at'];
-    const direction = query.sortAscending ? 'ASC' : 'DESC';
-    const rows = this.db
-      .prepare(
-        `SELECT d.*, coalesce(me.unread_count, 0) AS unread_count
-         FROM dialogs d LEFT JOIN dialog_occupants me ON me.dialog_id = d.id AND me.user_id = ?
-         WHERE (d.type = 1 OR me.user_id IS NOT NULL) AND ${NOT_HIDDEN('d')}${filtered}
-         ORDER BY ${column} ${direction} NULLS LAST, d.id ${direction} LIMIT (? + 0) OFFSET (? + 0)`, // see PAGE in sqlMessages.ts
-      )
-      .all<DialogRow & { unread_count: number }>([userId, userId, ...filterParams, query.limit, query.skip]);
+    const filters = filtersOf(query);
+    const { page, params } = this.visiblePage(userId, query, filters);
+    const rows = this.db.prepare(`SELECT d.*, coalesce(me.unread_count, 0) AS unread_count ${page}`).all<DialogRow & { unread_count: number }>(params);
     const occupants = this.occupantsOf(...rows.map((row) => row.id));
-    return { total, items: rows.map((row) => ({ ...toDialog(row, occupants), unreadCount: row.unread_count })) };
+    return { total: this.countVisible(userId, filters), items: rows.map((row) => ({ ...toDialog(row, occupants), unreadCount: row.unread_count })) };
+  }
+
+  listDialogsJson(userId: number, query: DialogQuery, rooms: RoomNaming): DialogPageJson | undefined {
+    const filters = filtersOf(query);
+    const { page, params } = this.visiblePage(userId, query, filters);
+    // The page's rows reach the aggregate in the page's order (see Ordering in sqlJson.ts).
+    // `k` carries the viewer and the room JID's parts to every row; its parameters come after the page's.
+    const row = this.db
+      .prepare(
+        `SELECT ${PAGE_JSON}
+         FROM (SELECT d.*, coalesce(me.unread_count, 0) AS unread_count ${page}) p,
+              (SELECT ? AS viewer_id, ? AS room_prefix, ? AS room_suffix) k`,
+      )
+      .get<{ items: string; unusual: number }>([...params, userId, `${rooms.appId}_`, `@${rooms.mucDomain}`]);
+    if (!row || row.unusual) return undefined;
+    return { total: this.countVisible(userId, filters), items: row.items };
+  }
+
+  /**
+   * FROM … LIMIT of the page of dialogs the user sees, with its parameters: dialogs the user occupies,
+   * plus every public dialog (anyone may join those), minus those the user deleted for themself. It
+   * joins the caller's occupant row (`me`), which both makes a dialog visible and carries the unread
+   * count. In the default order SQLite walks dialogs_by_updated and stops after the page:
+   *   SCAN d USING INDEX dialogs_by_updated; SEARCH me USING PRIMARY KEY (dialog_id=? AND user_id=?) LEFT-JOIN
+   */
+  private visiblePage(userId: number, query: DialogQuery, { filtered, filterParams }: Filters): { page: string; params: SqlValue[] } {
+    return {
+      page: `FROM dialogs d LEFT JOIN dialog_occupants me ON me.dialog_id = d.id AND me.user_id = ?
+         WHERE (d.type = 1 OR me.user_id IS NOT NULL) AND ${NOT_HIDDEN('d')}${filtered}
+         ORDER BY ${SORT_COLUMNS[query.sortField ?? 'updated_at']} ${direction(query)} NULLS LAST, d.id ${direction(query)}
+         LIMIT (? + 0) OFFSET (? + 0)`, // see PAGE in sqlMessages.ts
+      params: [userId, userId, ...filterParams, query.limit, query.skip],
+    };
+  }
+
+  /**
+   * How many dialogs visiblePage pages through. Counted from the user's occupant rows plus the public
+   * dialogs they do not occupy (both by index), so it costs the user's dialogs, not every dialog on
+   * the server. Without filters the hidden ones are subtracted (few) instead of looked up for each.
+   */
+  private countVisible(userId: number, { filtered, filterParams }: Filters): number {
+    const publicNotOccupied = 'p.type = 1 AND NOT EXISTS (SELECT 1 FROM dialog_occupants o WHERE o.dialog_id = p.id AND o.user_id = ?1)';
+    const sql =
+      filtered === ''
+        ? `SELECT (SELECT count(*) FROM dialog_occupants WHERE user_id = ?1)
+             + (SELECT count(*) FROM dialogs p WHERE ${publicNotOccupied})
+             - (SELECT count(*) FROM hidden_dialogs h WHERE h.user_id = ?1 AND (
+                  EXISTS (SELECT 1 FROM dialog_occupants o WHERE o.dialog_id = h.dialog_id AND o.user_id = ?1)
+                  OR EXISTS (SELECT 1 FROM dialogs p WHERE p.id = h.dialog_id AND p.type = 1))) AS n`
+        : `SELECT count(*) AS n FROM (
+             SELECT dialog_id AS id FROM dialog_occupants WHERE user_id = ?1
+             UNION ALL
+             SELECT p.id FROM dialogs p WHERE ${publicNotOccupied}
+           ) v
+           WHERE NOT EXISTS (SELECT 1 FROM hidden_dialogs h WHERE h.user_id = ?1 AND h.dialog_id = v.id)
+             AND EXISTS (SELECT 1 FROM dialogs d WHERE d.id = v.id${filtered})`;
+    return this.db.prepare(sql).get<{ n: number }>([userId, ...filterParams])?.n ?? 0;
   }
 
   updateDialog(id: string, changes: DialogChanges): DialogRecord {
@@ -311,6 +353,24 @@ function toDialog(row: DialogRow, occupants: Map<string, number[]>): DialogRecor
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The WHERE conditions of a query's filters (each starting with AND) and their parameters. */
+interface Filters {
+  filtered: string;
+  filterParams: SqlValue[];
+}
+
+function filtersOf(query: DialogQuery): Filters {
+  const filters: string[] = [];
+  const filterParams: SqlValue[] = [];
+  addFilterConditions(query.filters ?? [], COLUMNS, filters, filterParams);
+  addCustomFilterConditions(query.dataFilters ?? [], 'd.data', filters, filterParams);
+  return { filtered: filters.map((f) => ` AND ${f}`).join(''), filterParams };
+}
+
+function direction(query: DialogQuery): 'ASC' | 'DESC' {
+  return query.sortAscending ? 'ASC' : 'DESC';
 }
 
 function privatePair(userA: number, userB: number): string {

@@ -1,12 +1,14 @@
 // Messages on SQL. Every change that moves a dialog's last_message* or an occupant's unread counter
 // does so in the same transaction as the change itself; the counter counts messages from others
-// that the occupant has neither read nor deleted for themself.
+// that the occupant has neither read nor deleted for themself. Read and delivered marks are id lists
+// on the message row (idSets.ts), next to the row's REST JSON (sqlJson.ts).
 import type { QBAttachment } from '../../shared/models';
 import { newObjectId } from '../../shared/objectId';
 import type { MessageField, MessagePageJson, MessageQuery, MessageRecord, MessageStore, NewMessage } from './chatStore';
 import type { SqlDriver, SqlValue } from './driver';
 import { addCustomFilterConditions, addFilterConditions, type FilterColumn } from './filters';
-import { messageJsonSql, messageJsonUnusualSql } from './sqlJson';
+import { hasIdSql, withIdSql, withoutIdSql } from './idSets';
+import { messageJsonSql, messageJsonUnusualSql, storedMessageJsonSql } from './sqlJson';
 import type { SqlDialogs } from './sqlDialogs';
 
 interface MessageRow {
@@ -26,11 +28,13 @@ interface MessageRow {
   delivered_ids: string;
 }
 
+/** Every column but json, which only pages of JSON read. */
 const MESSAGE_SELECT = `
-  SELECT m.*,
-    (SELECT json_group_array(user_id) FROM message_reads r WHERE r.message_id = m.id) AS read_ids,
-    (SELECT json_group_array(user_id) FROM message_deliveries d WHERE d.message_id = m.id) AS delivered_ids
+  SELECT m.id, m.dialog_id, m.sender_id, m.recipient_id, m.body, m.date_sent, m.attachments, m.custom_params, m.markable,
+    m.stanza_id, m.created_at, m.updated_at, m.read_ids, m.delivered_ids
   FROM messages m`;
+
+type MarkColumn = 'read_ids' | 'delivered_ids';
 
 // Dates are compared in whole seconds, the precision the JSON shows (and clients filter with).
 const COLUMNS: Record<MessageField, FilterColumn> = {
@@ -42,8 +46,8 @@ const COLUMNS: Record<MessageField, FilterColumn> = {
   created_at: { kind: 'scalar', sql: '(m.created_at / 1000)' },
   updated_at: { kind: 'scalar', sql: '(m.updated_at / 1000)' },
   'attachments.type': { kind: 'set', sql: "EXISTS (SELECT 1 FROM json_each(m.attachments) a WHERE json_extract(a.value, '$.type') {test})" },
-  read_ids: { kind: 'set', sql: 'EXISTS (SELECT 1 FROM message_reads fr WHERE fr.message_id = m.id AND fr.user_id {test})' },
-  delivered_ids: { kind: 'set', sql: 'EXISTS (SELECT 1 FROM message_deliveries fd WHERE fd.message_id = m.id AND fd.user_id {test})' },
+  read_ids: { kind: 'set', sql: 'EXISTS (SELECT 1 FROM json_each(m.read_ids) fr WHERE fr.value {test})' },
+  delivered_ids: { kind: 'set', sql: 'EXISTS (SELECT 1 FROM json_each(m.delivered_ids) fd WHERE fd.value {test})' },
 };
 
 const SORT_COLUMNS: Record<NonNullable<MessageQuery['sortField']>, string> = {
@@ -79,6 +83,30 @@ function markable(userId: number, dialogId: string, ids: string[] | undefined): 
 }
 
 /**
+ * A new message and its JSON, built from the values as stored, in one statement (`WHERE true` lets
+ * SQLite parse the upsert). Texts of statements run per request are built once: a fresh string of a
+ * few KB costs its building and hashing by the statement cache on every call.
+ */
+const INSERT_MESSAGE = `
+  INSERT INTO messages (id, dialog_id, sender_id, recipient_id, body, date_sent, attachments, custom_params,
+    markable, stanza_id, created_at, updated_at, read_ids, delivered_ids, json)
+  SELECT v.*, ${storedMessageJsonSql('v')}
+  FROM (SELECT ?1 AS id, ?2 AS dialog_id, ?3 AS sender_id, ?4 AS recipient_id, ?5 AS body, ?6 AS date_sent,
+          ?7 AS attachments, ?8 AS custom_params, ?9 AS markable, ?10 AS stanza_id, ?11 AS created_at,
+          ?11 AS updated_at, ?12 AS read_ids, ?12 AS delivered_ids) v
+  WHERE true ON CONFLICT (id) DO NOTHING`;
+
+/**
+ * What a page of messages `p` answers (see listMessagesJson): its JSON array text, the ids the viewer
+ * ?1 has not both read and received, and whether a row must be built by messageJson instead.
+ */
+const PAGE_JSON = `
+  '[' || coalesce(group_concat(coalesce(p.json, ${messageJsonSql('p')}), ','), '') || ']' AS items,
+  group_concat(CASE WHEN p.sender_id != ?1 AND NOT (${hasIdSql('p.read_ids', '?1')} AND ${hasIdSql('p.delivered_ids', '?1')})
+    THEN p.id END, ',') AS unmarked,
+  coalesce(max(p.json IS NULL AND ${messageJsonUnusualSql('p')}), 0) AS unusual`;
+
+/**
  * LIMIT and OFFSET as expressions: a bare `LIMIT ?` lets the planner read the bound value, and SQLite
  * then prepares the statement again every time another value is bound (~0.3 ms for a page of messages).
  */
@@ -101,11 +129,9 @@ export class SqlMessages implements MessageStore {
       const recipientId = dialog.type === 3 ? (dialog.occupantIds.find((u) => u !== input.senderId) ?? 0) : 0;
       const attachments = JSON.stringify(input.attachments ?? []);
       const customParams = JSON.stringify(input.customParams ?? {});
-      const insert = this.db.prepare(
-        `INSERT INTO messages (id, dialog_id, sender_id, recipient_id, body, date_sent, attachments, custom_params,
-           markable, stanza_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      );
+      const insert = this.db.prepare(INSERT_MESSAGE);
+      // The sender has read and received its own message (as the cloud reports it).
+      const senderOnly = JSON.stringify([input.senderId]);
       const row = (id: string, stanzaId: string | undefined): SqlValue[] => [
         id,
         dialog.id,
@@ -118,7 +144,7 @@ export class SqlMessages implements MessageStore {
         input.markable ? 1 : 0,
         stanzaId !== undefined && stanzaId !== id ? stanzaId : null,
         now,
-        now,
+        senderOnly,
       ];
       // A preferred id that is taken is kept as the stanza id instead: the primary key says so, no read needed.
       let id = input.id ?? input.preferredId ?? newObjectId(now);
@@ -129,9 +155,6 @@ export class SqlMessages implements MessageStore {
         id = newObjectId(now);
         if (insert.run(row(id, stanzaId)).changes === 0) throw new Error(`A message with id ${id} already exists`);
       }
-      // The sender has read and received its own message (as the cloud reports it).
-      this.db.prepare('INSERT INTO message_reads (message_id, user_id) VALUES (?, ?)').run([id, input.senderId]);
-      this.db.prepare('INSERT INTO message_deliveries (message_id, user_id) VALUES (?, ?)').run([id, input.senderId]);
       // A message stored late (older date_sent) must not replace a newer last message.
       this.db
         .prepare(
@@ -192,37 +215,20 @@ export class SqlMessages implements MessageStore {
 
   listMessages(dialogId: string, query: MessageQuery): MessageRecord[] {
     const { where, params } = this.where(dialogId, query);
-    const direction = query.sortAscending === false ? 'DESC' : 'ASC';
-    const column = SORT_COLUMNS[query.sortField ?? 'date_sent'];
-    // _id breaks ties: ObjectIds grow with time, so equal dates keep the order they were stored in.
-    const order = column === 'm.id' ? `m.id ${direction}` : `${column} ${direction} NULLS LAST, m.id ${direction}`;
     const rows = this.db
-      .prepare(`${MESSAGE_SELECT} ${where} ORDER BY ${order} ${PAGE}`)
+      .prepare(`${MESSAGE_SELECT} ${where} ORDER BY ${this.order(query)} ${PAGE}`)
       .all<MessageRow>([...params, query.limit, query.skip]);
     return rows.map(toMessage);
   }
 
   listMessagesJson(dialogId: string, query: MessageQuery): MessagePageJson | undefined {
     const { where, params } = this.where(dialogId, query);
-    const direction = query.sortAscending === false ? 'DESC' : 'ASC';
-    const column = SORT_COLUMNS[query.sortField ?? 'date_sent'];
-    const order = (alias: string) => {
-      const c = column.replace('m.', `${alias}.`);
-      return c === `${alias}.id` ? `${alias}.id ${direction}` : `${c} ${direction} NULLS LAST, ${alias}.id ${direction}`;
-    };
-    // The page is chosen first (as listMessages does), then each row becomes its JSON text and the
-    // page one string. ?1 is the viewer: the listed messages from others still lacking their read or
+    // The page is chosen first (as listMessages does), then the rows' stored JSON texts are joined
+    // into one string in the page's order (see Ordering in sqlJson.ts; a row stored without one is
+    // built here). ?1 is the viewer: the listed messages from others still lacking their read or
     // delivered mark come back as a comma-separated list of ids.
     const row = this.db
-      .prepare(
-        `SELECT json_group_array(${messageJsonSql('p')} ORDER BY ${order('p')}) AS items,
-           group_concat(CASE WHEN p.sender_id != ?1 AND NOT (
-               EXISTS (SELECT 1 FROM message_reads vr WHERE vr.message_id = p.id AND vr.user_id = ?1)
-               AND EXISTS (SELECT 1 FROM message_deliveries vd WHERE vd.message_id = p.id AND vd.user_id = ?1))
-             THEN p.id END, ',') AS unmarked,
-           coalesce(max(${messageJsonUnusualSql('p')}), 0) AS unusual
-         FROM (SELECT m.* FROM messages m ${where} ORDER BY ${order('m')} ${PAGE}) p`,
-      )
+      .prepare(`SELECT ${PAGE_JSON} FROM (SELECT m.* FROM messages m ${where} ORDER BY ${this.order(query)} ${PAGE}) p`)
       .get<{ items: string; unmarked: string | null; unusual: number }>([query.viewerId ?? null, ...params, query.limit, query.skip]);
     if (!row || row.unusual) return undefined;
     return { items: row.items, unmarkedIds: row.unmarked ? row.unmarked.split(',') : [] };
@@ -239,22 +245,26 @@ export class SqlMessages implements MessageStore {
 
   markRead(userId: number, dialogId: string, messageIds?: string[]): number {
     return this.db.transaction(() => {
-      const newlyRead = this.insertMarks('message_reads', userId, dialogId, messageIds);
-      this.insertMarks('message_deliveries', userId, dialogId, messageIds); // read implies delivered
-      // Only visible messages from others count as unread, exactly the ones insertMarks can newly mark.
+      // Read implies delivered: one write per message gives it both marks (and refreshes its JSON once);
+      // the second call finds only messages read earlier but never marked delivered, normally none.
+      const newlyRead = this.addMarks('read_ids', userId, dialogId, messageIds);
+      this.addMarks('delivered_ids', userId, dialogId, messageIds);
+      // Only visible messages from others count as unread, exactly the ones addMarks can newly mark.
       this.moveUnread(userId, dialogId, -newlyRead);
       return newlyRead;
     });
   }
 
   markDelivered(userId: number, dialogId: string, messageIds?: string[]): number {
-    return this.insertMarks('message_deliveries', userId, dialogId, messageIds);
+    return this.addMarks('delivered_ids', userId, dialogId, messageIds);
   }
 
   markUnread(userId: number, dialogId: string, messageIds?: string[]): number {
     return this.db.transaction(() => {
       const { sql, params } = markable(userId, dialogId, messageIds);
-      const { changes } = this.db.prepare(`DELETE FROM message_reads WHERE user_id = ?1 AND message_id IN (SELECT m.id ${sql})`).run(params);
+      const { changes } = this.db
+        .prepare(`UPDATE messages SET read_ids = ${withoutIdSql('read_ids', '?1')} WHERE id IN (SELECT m.id ${sql} AND ${hasIdSql('m.read_ids', '?1')})`)
+        .run(params);
       this.moveUnread(userId, dialogId, changes);
       return changes;
     });
@@ -267,7 +277,7 @@ export class SqlMessages implements MessageStore {
       const { sql, params } = markable(userId, dialogId, messageIds);
       const unread =
         this.db
-          .prepare(`SELECT count(*) AS n ${sql} AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.message_id = m.id AND r.user_id = ?1)`)
+          .prepare(`SELECT count(*) AS n ${sql} AND NOT ${hasIdSql('m.read_ids', '?1')}`)
           .get<{ n: number }>(params)?.n ?? 0;
       this.db
         .prepare(
@@ -289,7 +299,7 @@ export class SqlMessages implements MessageStore {
              SELECT count(*) FROM messages m
              WHERE m.dialog_id = dialog_occupants.dialog_id AND m.id IN (SELECT value FROM json_each(?1))
                AND m.sender_id != dialog_occupants.user_id
-               AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.message_id = m.id AND r.user_id = dialog_occupants.user_id)
+               AND NOT ${hasIdSql('m.read_ids', 'dialog_occupants.user_id')}
                AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.message_id = m.id AND h.user_id = dialog_occupants.user_id)))
            WHERE dialog_id = ?2`,
         )
@@ -319,10 +329,26 @@ export class SqlMessages implements MessageStore {
     return { where: `WHERE ${conditions.join(' AND ')}`, params };
   }
 
-  /** Adds userId to the marks of the dialog's visible messages from others; returns how many were new. */
-  private insertMarks(table: 'message_reads' | 'message_deliveries', userId: number, dialogId: string, ids?: string[]): number {
+  /** ORDER BY of a page; _id breaks ties: ObjectIds grow with time, so equal dates keep the order they were stored in. */
+  private order(query: MessageQuery): string {
+    const direction = query.sortAscending === false ? 'DESC' : 'ASC';
+    const column = SORT_COLUMNS[query.sortField ?? 'date_sent'];
+    return column === 'm.id' ? `m.id ${direction}` : `${column} ${direction} NULLS LAST, m.id ${direction}`;
+  }
+
+  /**
+   * Adds userId to `column` of the dialog's visible messages from others that lack it, and for read_ids
+   * to delivered_ids too; returns how many messages were newly marked.
+   */
+  private addMarks(column: MarkColumn, userId: number, dialogId: string, ids?: string[]): number {
     const { sql, params } = markable(userId, dialogId, ids);
-    return this.db.prepare(`INSERT OR IGNORE INTO ${table} (message_id, user_id) SELECT m.id, ?1 ${sql}`).run(params).changes;
+    const alsoDelivered = column === 'read_ids' ? `, delivered_ids = ${withIdSql('delivered_ids', '?1')}` : '';
+    return this.db
+      .prepare(
+        `UPDATE messages SET ${column} = ${withIdSql(column, '?1')}${alsoDelivered}
+         WHERE id IN (SELECT m.id ${sql} AND NOT ${hasIdSql(`m.${column}`, '?1')})`,
+      )
+      .run(params).changes;
   }
 
   private moveUnread(userId: number, dialogId: string, delta: number): void {
@@ -340,7 +366,6 @@ export class SqlMessages implements MessageStore {
 }
 
 function toMessage(row: MessageRow): MessageRecord {
-  const ascending = (json: string) => (JSON.parse(json) as number[]).sort((a, b) => a - b);
   return {
     id: row.id,
     dialogId: row.dialog_id,
@@ -351,8 +376,8 @@ function toMessage(row: MessageRow): MessageRecord {
     attachments: JSON.parse(row.attachments) as QBAttachment[],
     customParams: JSON.parse(row.custom_params) as Record<string, string>,
     markable: row.markable === 1,
-    readIds: ascending(row.read_ids),
-    deliveredIds: ascending(row.delivered_ids),
+    readIds: JSON.parse(row.read_ids) as number[],
+    deliveredIds: JSON.parse(row.delivered_ids) as number[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -22,11 +22,24 @@ const NONCE_MEMORY_SECONDS = 2 * 60 * 60;
 /** A session's expiry slides in steps of this share of its lifetime: a minute of the 2-hour one. */
 const SLIDE_STEP = 1 / 120;
 
+/** Bounds the cache of sessions; at this size it is simply emptied (a refill costs one read per token). */
+const CACHE_LIMIT = 10_000;
+
 export class SqlSessions implements SessionStore {
+  /**
+   * Sessions by token, as stored: every authenticated request looks its token up, and that read costs
+   * more than the rest of a cached answer. Exact because sessions are written only here and by
+   * deleteUser (which calls forgetUser); a rollback anywhere empties it. An expired session stays
+   * refused: the expiry is checked on every use, as it is on a read.
+   */
+  private readonly byToken = new Map<string, SessionRecord>();
+
   constructor(
     private readonly db: SqlDriver,
     private readonly now: () => number,
-  ) {}
+  ) {
+    db.onRollback(() => this.byToken.clear());
+  }
 
   createSession(appId: number, userId: number, nonce: number, ts: number, ttlMs: number): SessionRecord {
     return this.db.transaction(() => {
@@ -48,26 +61,47 @@ export class SqlSessions implements SessionStore {
 
   touchSession(token: string, ttlMs: number): SessionRecord | undefined {
     const now = this.now();
-    const row = this.db.prepare('SELECT * FROM sessions WHERE token = ?').get<SessionRow>([token]);
-    if (!row || row.expires_at <= now) return undefined;
+    const session = this.byToken.get(token) ?? this.read(token);
+    if (!session || session.expiresAt <= now) {
+      this.byToken.delete(token);
+      return undefined;
+    }
     const expiresAt = now + ttlMs;
     // Every authenticated request comes here: a write (two UPDATEs and a commit) each time would be most
     // of a cheap request's cost. The expiry moves only in steps of SLIDE_STEP of the lifetime, so it may
     // be up to a step early, never late; last_request_at moves with it, so it too is up to a step old.
-    if (expiresAt - row.expires_at < ttlMs * SLIDE_STEP) return toSession(row);
+    if (expiresAt - session.expiresAt < ttlMs * SLIDE_STEP) return session;
     this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run([expiresAt, row.id]);
-      if (row.user_id > 0) this.db.prepare('UPDATE users SET last_request_at = ? WHERE id = ?').run([now, row.user_id]);
+      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run([expiresAt, session.id]);
+      if (session.userId > 0) this.db.prepare('UPDATE users SET last_request_at = ? WHERE id = ?').run([now, session.userId]);
     });
-    return toSession({ ...row, expires_at: expiresAt });
+    return this.remember({ ...session, expiresAt });
   }
 
   setSessionUser(token: string, userId: number): void {
+    this.byToken.delete(token);
     this.db.prepare('UPDATE sessions SET user_id = ?, updated_at = ? WHERE token = ?').run([userId, this.now(), token]);
   }
 
   deleteSession(token: string): void {
+    this.byToken.delete(token);
     this.db.prepare('DELETE FROM sessions WHERE token = ?').run([token]);
+  }
+
+  /** Drops the cached sessions of a user whose sessions were deleted with it. */
+  forgetUser(userId: number): void {
+    for (const [token, session] of this.byToken) if (session.userId === userId) this.byToken.delete(token);
+  }
+
+  private read(token: string): SessionRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE token = ?').get<SessionRow>([token]);
+    return row && this.remember(toSession(row));
+  }
+
+  private remember(session: SessionRecord): SessionRecord {
+    if (this.byToken.size >= CACHE_LIMIT) this.byToken.clear();
+    this.byToken.set(session.token, session);
+    return session;
   }
 
   claimNonce(appId: number, nonce: number, ts: number): boolean {

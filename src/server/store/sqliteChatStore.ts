@@ -5,6 +5,7 @@ import type {
   ChatStore,
   DialogChanges,
   DialogMembership,
+  DialogPageJson,
   DialogQuery,
   DialogRecord,
   ListedDialog,
@@ -16,6 +17,7 @@ import type {
   NewUser,
   OfflineRecord,
   PrivacyItemRecord,
+  RoomNaming,
   RosterItemRecord,
   SessionRecord,
   UserChanges,
@@ -77,6 +79,10 @@ class SqliteChatStore implements ChatStore {
     return this.db.transaction(fn);
   }
 
+  dataVersion(): number {
+    return this.db.writeVersion();
+  }
+
   // users
   createUser(input: NewUser): UserRecord {
     return this.users.createUser(input);
@@ -107,6 +113,7 @@ class SqliteChatStore implements ChatStore {
   }
   deleteUser(id: number): void {
     this.users.deleteUser(id);
+    this.sessions.forgetUser(id);
   }
 
   // sessions
@@ -144,6 +151,9 @@ class SqliteChatStore implements ChatStore {
   }
   listDialogs(userId: number, query: DialogQuery): { total: number; items: ListedDialog[] } {
     return this.dialogs.listDialogs(userId, query);
+  }
+  listDialogsJson(userId: number, query: DialogQuery, rooms: RoomNaming): DialogPageJson | undefined {
+    return this.dialogs.listDialogsJson(userId, query, rooms);
   }
   updateDialog(id: string, changes: DialogChanges): DialogRecord {
     return this.dialogs.updateDialog(id, changes);

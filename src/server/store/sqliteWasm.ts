@@ -22,6 +22,10 @@ class WasmDriver implements SqlDriver {
   private readonly statements = new Map<string, WasmStatement>();
   private depth = 0;
   private readonly rollbackListeners: Array<() => void> = [];
+  private version = 0;
+  private readonly wrote = (): void => {
+    this.version++;
+  };
 
   constructor(
     private readonly db: Database,
@@ -35,13 +39,14 @@ class WasmDriver implements SqlDriver {
   }
 
   exec(sql: string): void {
+    this.wrote();
     this.db.exec(sql);
   }
 
   prepare(sql: string): SqlStatement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = new WasmStatement(this.db.prepare(sql));
+      statement = new WasmStatement(this.db.prepare(sql), READS_ONLY.test(sql) ? undefined : this.wrote);
       this.statements.set(sql, statement);
     }
     return statement;
@@ -64,6 +69,7 @@ class WasmDriver implements SqlDriver {
       try {
         if (this.db.inTransaction) this.db.exec(outermost ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
       } finally {
+        this.wrote();
         for (const listener of this.rollbackListeners) listener();
       }
       throw error;
@@ -74,6 +80,10 @@ class WasmDriver implements SqlDriver {
 
   onRollback(listener: () => void): void {
     this.rollbackListeners.push(listener);
+  }
+
+  writeVersion(): number {
+    return this.version;
   }
 
   close(): void {
@@ -88,19 +98,32 @@ class WasmDriver implements SqlDriver {
   }
 }
 
+/** A plain SELECT cannot change stored data; anything else (PRAGMA included) counts as a write. */
+const READS_ONLY = /^\s*SELECT\b/i;
+
 class WasmStatement implements SqlStatement {
-  constructor(private readonly statement: Statement) {}
+  /** writes: called before each execution of a statement that may change data (undefined for a SELECT). */
+  constructor(
+    private readonly statement: Statement,
+    private readonly writes: (() => void) | undefined,
+  ) {}
 
   run(params?: SqlParams): SqlRunResult {
+    this.writes?.();
     const result = this.statement.run(params);
     return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
   get<Row extends object>(params?: SqlParams): Row | undefined {
-    return (this.statement.get(params) ?? undefined) as Row | undefined;
+    this.writes?.();
+    // Run to the end, not left on the first row as the library's get() leaves it: an unfinished
+    // statement holds its read transaction, so the WAL could never start over after a checkpoint (it
+    // grew by every commit, ~28 KB a message) and DROP TABLE failed. The store's get()s read one row.
+    return this.statement.all(params)[0] as Row | undefined;
   }
 
   all<Row extends object>(params?: SqlParams): Row[] {
+    this.writes?.();
     return this.statement.all(params) as Row[];
   }
 
