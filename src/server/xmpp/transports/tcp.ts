@@ -4,8 +4,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { escapeXML, Parser, type Element } from '@xmpp/xml';
 import { NS } from '../../../shared/stanza';
+import { serialize } from '../serialize';
 import { XmppStream, type Framing, type StreamContext } from '../stream';
-import { corkPerTick } from './coalesce';
+import { TickWriter } from './coalesce';
 import { CLOSE_GRACE_MS, type LiveStreams } from './liveStreams';
 
 export interface TcpOptions {
@@ -53,14 +54,16 @@ class TcpConnection implements Framing {
   /** Bytes since the last complete top-level element; see onData. */
   private pendingBytes = 0;
   private graceTimer: NodeJS.Timeout | undefined;
-  /** Corks the socket until the end of the tick (coalesce.ts). */
-  private readonly hold: () => void;
+  /** One socket write per tick (coalesce.ts). */
+  private readonly out: TickWriter;
 
   constructor(
     private readonly socket: Socket,
     private readonly options: TcpOptions,
   ) {
-    this.hold = corkPerTick(socket);
+    this.out = new TickWriter((text) => {
+      if (!socket.writableEnded && !socket.destroyed) socket.write(text);
+    });
     this.stream = new XmppStream(this, options.context);
     this.parser = this.createParser();
     this.gone = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -80,7 +83,7 @@ class TcpConnection implements Framing {
   }
 
   send(element: Element): void {
-    this.write(element.toString());
+    this.write(serialize(element));
   }
 
   restart(): void {
@@ -94,6 +97,7 @@ class TcpConnection implements Framing {
 
   close(): void {
     if (this.socket.writableEnded) return;
+    this.out.flush();
     this.socket.end('</stream:stream>');
     // RFC 6120 §4.4: wait for the client's closing tag, but not forever.
     this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
@@ -101,8 +105,7 @@ class TcpConnection implements Framing {
 
   private write(text: string): void {
     if (this.socket.writableEnded || this.socket.destroyed) return;
-    this.hold();
-    this.socket.write(text);
+    this.out.write(text);
   }
 
   private onData(chunk: Buffer): void {

@@ -7,6 +7,7 @@ import type { AccessPolicy } from '../../access';
 import { Parser, xml, type Element } from '@xmpp/xml';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { NS } from '../../../shared/stanza';
+import { serialize } from '../serialize';
 import { XmppStream, type Framing, type StreamContext } from '../stream';
 import { corkPerTick } from './coalesce';
 import { CLOSE_GRACE_MS, type LiveStreams } from './liveStreams';
@@ -104,15 +105,11 @@ class WebSocketConnection implements Framing {
   /** RFC 7395 §3.3.3: every frame's element declares its namespaces itself. */
   private write(element: Element): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    let framed = element;
-    // A shallow copy with the declaration: the children are only serialized, never changed.
-    if (element.name.startsWith('stream:') && !element.attrs['xmlns:stream']) {
-      framed = withAttrs(element, { 'xmlns:stream': NS.stream });
-    } else if (!element.attrs.xmlns) {
-      framed = withAttrs(element, { xmlns: NS.client });
-    }
+    let declaration: [string, string] | undefined;
+    if (element.name.startsWith('stream:') && !element.attrs['xmlns:stream']) declaration = ['xmlns:stream', NS.stream];
+    else if (!element.attrs.xmlns) declaration = ['xmlns', NS.client];
     this.hold();
-    this.ws.send(framed.toString());
+    this.ws.send(serialize(element, declaration));
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
@@ -129,12 +126,6 @@ class WebSocketConnection implements Framing {
     }
     this.stream.onElement(element);
   }
-}
-
-function withAttrs(element: Element, attrs: Record<string, string>): Element {
-  const copy = xml(element.name, { ...element.attrs, ...attrs });
-  copy.children = element.children;
-  return copy;
 }
 
 /** Answers the handshake with a plain HTTP status and closes the socket once that is written. */

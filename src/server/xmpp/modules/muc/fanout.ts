@@ -5,6 +5,7 @@
 import { xml, type Element } from '@xmpp/xml';
 import type { DialogRecord } from '../../../store/chatStore';
 import type { Session } from '../../router';
+import { serializeChildrenOnce } from '../../serialize';
 import { userJidOf, type Muc } from './rooms';
 
 export function roomRecipients(muc: Muc, dialog: DialogRecord, everyOnlineOccupant = dialog.isJoinRequired === 0): Session[] {
@@ -18,9 +19,11 @@ export function roomRecipients(muc: Muc, dialog: DialogRecord, everyOnlineOccupa
 /**
  * Delivers one copy per recipient, addressed to its full JID as a room does (the seed's received
  * groupchat has `to` = the occupant's full JID). The copies share the children: they are only
- * serialized, and a copy per recipient keeps each `to` intact for whoever holds on to a sent stanza.
+ * serialized (once, for all of them), and a copy per recipient keeps each `to` intact for whoever
+ * holds on to a sent stanza.
  */
 export function deliverToEach(muc: Muc, recipients: Session[], stanza: Element, detail: string): void {
+  if (recipients.length > 1) serializeChildrenOnce(stanza.children);
   for (const session of recipients) {
     const copy = xml(stanza.name, { ...stanza.attrs, to: session.jid });
     copy.children = stanza.children;

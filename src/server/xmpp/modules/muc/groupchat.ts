@@ -5,7 +5,7 @@
 // Chat states and chat markers sent as groupchat are reflected the same way and never stored as
 // messages; a marker also moves the sender's read/delivered state.
 import type { Logger } from '../../../../shared/logger';
-import { cloneElement } from '../../../../shared/stanza';
+import { cloneElement, readExtraParams } from '../../../../shared/stanza';
 import type { Host, StanzaContext } from '../../router';
 import { saveBatch } from '../../saveBatch';
 import { addStoredIds, isStorable, markerOf, recordMarker, saveStanza } from '../messages';
@@ -39,15 +39,16 @@ export function registerGroupchat(muc: Muc, mucHost: Host, logger: Logger): void
     };
     // Saves are group-committed with the 1:1 ones (saveBatch.ts); the sender's other messages wait behind them.
     const marker = markerOf(stanza);
+    const extra = readExtraParams(stanza);
     if (marker) {
       batch.inOrder(ctx, () => {
         recordMarker(router, store, ctx, dialog, marker);
         reflect();
       });
-    } else if (isStorable(stanza)) {
+    } else if (isStorable(stanza, extra)) {
       batch.save(
         ctx,
-        () => saveStanza(store, stanza, session.userId, { dialogId: dialog.id }),
+        () => saveStanza(store, stanza, extra, session.userId, { dialogId: dialog.id }),
         (stored) => {
           addStoredIds(routed, stored);
           router.report(session, stanza, 'stored', `message ${stored.id} in dialog ${stored.dialogId}`);

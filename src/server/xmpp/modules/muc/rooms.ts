@@ -1,11 +1,13 @@
 // The live side of group and public dialogs (XEP-0045 as QuickBlox uses it, protocol spec §7.9): which
 // resources have joined which room. The dialog itself (type, occupants, is_join_required) stays in the
-// store and is read when needed, so REST changes apply to the next join or message without syncing.
+// store and is read when needed (kept only until the store's next write, storeMemo.ts), so REST changes
+// apply to the next join or message without syncing.
 // One registry per router, shared by the MUC handlers and the REST delivery port (xmpp/modules/delivery.ts).
 import { mucDomainOf, parseRoomJid, roomJid, userJid } from '../../../../shared/jid';
 import { DialogTypes } from '../../../../shared/models';
 import type { ChatStore, DialogRecord } from '../../../store/chatStore';
 import type { ModuleContext, Router, Session } from '../../router';
+import { StoreMemo } from '../../storeMemo';
 
 /** Joined resources per room; a room's nick is its user id, shared by all of that user's resources. */
 export class RoomRegistry {
@@ -77,6 +79,8 @@ export interface Muc {
   router: Router;
   store: ChatStore;
   rooms: RoomRegistry;
+  /** Dialogs by id, as the store has them (storeMemo.ts); undefined for an unknown id. */
+  dialogs: StoreMemo<string, DialogRecord | undefined>;
   appId: number;
   /** The users' domain; rooms live on `muc.<domain>`. */
   domain: string;
@@ -89,7 +93,15 @@ const registries = new WeakMap<Router, Muc>();
 export function mucOf({ router, store, appId, host }: ModuleContext): Muc {
   let muc = registries.get(router);
   if (!muc) {
-    muc = { router, store, rooms: new RoomRegistry(), appId, domain: host.domain, mucDomain: mucDomainOf(host.domain) };
+    muc = {
+      router,
+      store,
+      rooms: new RoomRegistry(),
+      dialogs: new StoreMemo(store, (id) => store.getDialog(id)),
+      appId,
+      domain: host.domain,
+      mucDomain: mucDomainOf(host.domain),
+    };
     registries.set(router, muc);
   }
   return muc;
@@ -107,7 +119,7 @@ export function userJidOf(muc: Muc, userId: number): string {
 export function dialogOfRoom(muc: Muc, jid: string): DialogRecord | undefined {
   const room = parseRoomJid(jid);
   if (!room || room.appId !== muc.appId || room.mucDomain !== muc.mucDomain) return undefined;
-  const dialog = muc.store.getDialog(room.dialogId.toLowerCase());
+  const dialog = muc.dialogs.get(room.dialogId.toLowerCase());
   return dialog && dialog.type !== DialogTypes.private ? dialog : undefined;
 }
 

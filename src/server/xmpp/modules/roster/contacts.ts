@@ -7,6 +7,7 @@ import { parseUserJid, userJid } from '../../../../shared/jid';
 import { cloneElement, NS } from '../../../../shared/stanza';
 import type { RosterItemRecord } from '../../../store/chatStore';
 import type { ModuleContext, Session } from '../../router';
+import { userExists } from '../../userLookup';
 import { presenceBlocked } from '../privacy';
 import { itemElement, removedItemElement } from './items';
 import { resourceState } from './resourceState';
@@ -118,7 +119,7 @@ export class Contacts {
 export function localUserId({ store, appId, host }: Pick<ModuleContext, 'store' | 'appId' | 'host'>, jid: string): number | undefined {
   const address = parseUserJid(jid);
   if (!address || address.appId !== appId || address.domain !== host.domain) return undefined;
-  return store.getUser(address.userId) ? address.userId : undefined;
+  return userExists(store, address.userId) ? address.userId : undefined;
 }
 
 /** A copy of a presence addressed to `to`. */
