@@ -9,7 +9,7 @@ import { parseRoomJid, parseUserJid } from '../shared/jid';
 import type { ChatState, MessageStatus, SystemNotice } from '../shared/protocol';
 import { newObjectId } from '../shared/objectId';
 import { NS, readExtraParams } from '../shared/stanza';
-import { NS_CORRECTION, SYSTEM_NOTIFICATIONS_MODULE } from './outgoingMessage';
+import { SYSTEM_NOTIFICATIONS_MODULE } from './outgoingMessage';
 
 export interface MarkerSignal {
   status: MessageStatus;
@@ -86,7 +86,7 @@ export interface CorrectionSignal {
 /** A correction of another user's message (its new text), else undefined. */
 export function correctionFromStanza(element: Element, myUserId: number): CorrectionSignal | undefined {
   const userId = otherSender(element, myUserId);
-  const messageId = element.getChild('replace', NS_CORRECTION)?.attrs.id;
+  const messageId = element.getChild('replace', NS.correction)?.attrs.id;
   const text = element.getChildText('body');
   if (userId === undefined || typeof messageId !== 'string' || messageId === '' || text === null) return undefined;
   return { messageId, userId, text, dialogId: readExtraParams(element).params.dialog_id ?? '' };

@@ -6,7 +6,6 @@ import { isCustomParam } from '../shared/messageFields';
 import type { QBMessage } from '../shared/models';
 import { newObjectId } from '../shared/objectId';
 import { NS, readExtraParams } from '../shared/stanza';
-import { NS_CORRECTION } from './outgoingMessage';
 
 export interface StanzaContext {
   /** Who "we" are: the sender of stanzas without `from` (our own outgoing ones). */
@@ -23,7 +22,7 @@ export interface StanzaContext {
 export function messageFromStanza(element: Element, context: StanzaContext): QBMessage | undefined {
   const type = element.attrs.type;
   if (!element.is('message') || (type !== 'chat' && type !== 'groupchat')) return undefined;
-  if (element.getChild('replace', NS_CORRECTION)) return undefined;
+  if (element.getChild('replace', NS.correction)) return undefined;
   const { params, attachments } = readExtraParams(element);
   const body = element.getChildText('body');
   if (body === null && attachments.length === 0) return undefined;

@@ -44,7 +44,6 @@ export interface SystemNotification {
 export const SYSTEM_NOTIFICATIONS_MODULE = 'SystemNotifications';
 
 /** XEP-0308 Last Message Correction. */
-export const NS_CORRECTION = 'urn:xmpp:message-correct:0';
 
 /**
  * `<message type="headline">` as `QB.chat.sendSystemMessage` builds it: no `from` (the server
@@ -134,7 +133,7 @@ export function correctionStanza(correction: CorrectionInput): Element {
     'message',
     { type: 'chat', to: correction.to, id: correction.id },
     xml('body', {}, correction.body),
-    xml('replace', { xmlns: NS_CORRECTION, id: correction.replaces }),
+    xml('replace', { xmlns: NS.correction, id: correction.replaces }),
     extraParamsElement({ save_to_history: 0, dialog_id: correction.dialogId }),
   );
 }

@@ -27,6 +27,7 @@ export const NS = {
   muc: 'http://jabber.org/protocol/muc',
   mucUser: 'http://jabber.org/protocol/muc#user',
   sm: 'urn:xmpp:sm:3',
+  correction: 'urn:xmpp:message-correct:0',
 } as const;
 
 export interface ExtraParams {

@@ -5,7 +5,7 @@ import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
-import { extraParamsElement, readExtraParams } from '../../src/shared/stanza';
+import { NS, extraParamsElement, readExtraParams } from '../../src/shared/stanza';
 import { withTimeout } from './wait';
 import { plainXmppClient } from '../support/plainXmpp';
 
@@ -22,7 +22,6 @@ export interface ReceivedMessage {
 }
 
 const NS_MARKERS = 'urn:xmpp:chat-markers:0';
-const NS_CORRECTION = 'urn:xmpp:message-correct:0';
 
 export interface Peer {
   readonly user: DemoUser;
@@ -49,7 +48,7 @@ export async function connectPeer(info: LocalServerInfo, user: DemoUser, timeout
   xmpp.on('stanza', (stanza: Element) => {
     const body = stanza.is('message') ? stanza.getChildText('body') : null;
     if (body === null) return;
-    const replaces = stanza.getChild('replace', NS_CORRECTION)?.attrs.id;
+    const replaces = stanza.getChild('replace', NS.correction)?.attrs.id;
     received.push({
       from: stanza.attrs.from ?? '',
       type: stanza.attrs.type ?? 'normal',

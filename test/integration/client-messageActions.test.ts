@@ -18,7 +18,6 @@ import { NS, readExtraParams } from '../../src/shared/stanza';
 import { startLocalServer } from '../../src/server/localServer';
 import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
 
-const CORRECTION = 'urn:xmpp:message-correct:0';
 /** Long enough for a stanza that is on its way to have arrived. */
 const QUIET_MS = 300;
 
@@ -44,7 +43,7 @@ describe('client: message actions and send options against the local server', fu
   const bobReceives = (text: string) =>
     waitFor<QBMessage, QBMessage>(on(bobService, 'message'), (m) => (m.message === text ? m : undefined), `"${text}" at Bob's service`);
   const wireReceives = (text: string) =>
-    waitFor<Element, Element>(messagesOf(bobWire), (m) => (m.getChildText('body') === text && !m.getChild('replace', CORRECTION) ? m : undefined), `"${text}" on Bob's wire`);
+    waitFor<Element, Element>(messagesOf(bobWire), (m) => (m.getChildText('body') === text && !m.getChild('replace', NS.correction) ? m : undefined), `"${text}" on Bob's wire`);
   const history = async (service: ChatService, dialogId: string) => service.loadMessages(dialogId, { limit: 50, markAsRead: false });
   const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
@@ -80,7 +79,7 @@ describe('client: message actions and send options against the local server', fu
       await new Promise((r) => setTimeout(r, 1020 - (Date.now() % 1000)));
 
       const atBob = waitFor(on(bobService, 'messageEdited'), (e) => (e.messageId === sent._id ? e : undefined), "the edit at Bob's service");
-      const onWire = waitFor(messagesOf(bobWire), (m) => (m.getChild('replace', CORRECTION) ? m : undefined), 'the correction on the wire');
+      const onWire = waitFor(messagesOf(bobWire), (m) => (m.getChild('replace', NS.correction) ? m : undefined), 'the correction on the wire');
       const atAlice = waitFor(on(aliceService, 'messageEdited'), (e) => (e.messageId === sent._id ? e : undefined), "the edit at Alice's service");
       let newMessages = 0;
       const counting = bobService.on('message', () => newMessages++);
@@ -90,7 +89,7 @@ describe('client: message actions and send options against the local server', fu
         assert.deepEqual(await atAlice, { dialogId: privateDialog._id, messageId: sent._id, userId: alice.id, text: 'first draft' });
         const correction = await onWire;
         assert.equal(correction.attrs.type, 'chat');
-        assert.equal(correction.getChild('replace', CORRECTION)?.attrs.id, sent._id);
+        assert.equal(correction.getChild('replace', NS.correction)?.attrs.id, sent._id);
         assert.equal(correction.getChildText('body'), 'first draft');
         assert.equal(readExtraParams(correction).params.save_to_history, '0');
         await quiet();
@@ -115,7 +114,7 @@ describe('client: message actions and send options against the local server', fu
         'message',
         { type: 'chat', to: userJid(alice.id, info.appId, info.domain), id: newObjectId() },
         xml('body', {}, 'forged by bob'),
-        xml('replace', { xmlns: CORRECTION, id: sent._id }),
+        xml('replace', { xmlns: NS.correction, id: sent._id }),
         xml('extraParams', { xmlns: NS.client }, xml('save_to_history', {}, '0'), xml('dialog_id', {}, privateDialog._id)),
       );
       await bobWire.send(forged);

@@ -17,7 +17,6 @@ import { plainXmppClient } from '../support/plainXmpp';
 const NS_PRIVACY = 'jabber:iq:privacy';
 const NS_AMP = 'http://jabber.org/protocol/amp';
 const NS_IBB = 'http://jabber.org/protocol/ibb';
-const NS_CORRECT = 'urn:xmpp:message-correct:0';
 
 // @xmpp/websocket opens `new WebSocket(url, ['xmpp'])`, a global Node 20 does not have.
 const globals = globalThis as { WebSocket?: unknown };
@@ -166,9 +165,9 @@ describe('XMPP message features (integration)', function () {
     await alice.c.send(chat(bare(h.bob), id, 'helo', saveToHistory()));
     const dialogId = readExtraParams(await next(bob, (s) => s.attrs.id === id)).params.dialog_id;
 
-    await alice.c.send(chat(bare(h.bob), 'fix-1', 'hello', xml('replace', { xmlns: NS_CORRECT, id })));
+    await alice.c.send(chat(bare(h.bob), 'fix-1', 'hello', xml('replace', { xmlns: NS.correction, id })));
     const correction = await next(bob, (s) => s.attrs.id === 'fix-1');
-    assert.equal(correction.getChild('replace', NS_CORRECT)?.attrs.id, id);
+    assert.equal(correction.getChild('replace', NS.correction)?.attrs.id, id);
     const history = async () => {
       const res = await h.call<{ items: QBMessage[] }>('GET', `/chat/Message.json?chat_dialog_id=${dialogId}`, { token: h.bobToken });
       assert.equal(res.status, 200, res.text);
@@ -178,7 +177,7 @@ describe('XMPP message features (integration)', function () {
     assert.equal(items.find((m) => m._id === id)?.message, 'hello');
     assert.equal(items.filter((m) => m.message === 'hello').length, 1, 'the correction is not a message of its own');
 
-    await bob.c.send(chat(bare(h.alice), 'fix-2', 'hijacked', xml('replace', { xmlns: NS_CORRECT, id })));
+    await bob.c.send(chat(bare(h.alice), 'fix-2', 'hijacked', xml('replace', { xmlns: NS.correction, id })));
     const refused = await next(bob, (s) => s.attrs.id === 'fix-2' && s.attrs.type === 'error');
     assert.ok(refused.getChild('error')?.getChild('forbidden', NS.stanzas));
     assert.equal((await history()).find((m) => m._id === id)?.message, 'hello');

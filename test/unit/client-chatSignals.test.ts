@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import { xml, type Element } from '@xmpp/xml';
 import { chatStateFromStanza, correctionFromStanza, markerFromStanza, systemNotificationFromStanza } from '../../src/client/chatSignals';
 import { chatStateStanza, correctionStanza, markerStanza, systemNotificationStanza } from '../../src/client/outgoingMessage';
+import { NS } from '../../src/shared/stanza';
 
 const DIALOG = '5f1c7a0e2b3c4d5e6f708192';
 const MSG = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const ME = 1002;
 const MARKERS = 'urn:xmpp:chat-markers:0';
 const STATES = 'http://jabber.org/protocol/chatstates';
-const CORRECT = 'urn:xmpp:message-correct:0';
 
 function message(attrs: Record<string, string>, ...children: Element[]): Element {
   return xml('message', { type: 'chat', from: '1001-1@localhost/res', to: '1002-1@localhost', ...attrs }, ...children);
@@ -79,16 +79,16 @@ describe('client: chat markers and chat states', () => {
 
   describe('correctionFromStanza', () => {
     it('reads the corrected id, the new text, the sender and the dialog', () => {
-      const stanza = message({ id: 'c1' }, xml('body', {}, 'new text'), xml('replace', { xmlns: CORRECT, id: MSG }), dialogParam());
+      const stanza = message({ id: 'c1' }, xml('body', {}, 'new text'), xml('replace', { xmlns: NS.correction, id: MSG }), dialogParam());
       assert.deepEqual(correctionFromStanza(stanza, ME), { messageId: MSG, userId: 1001, text: 'new text', dialogId: DIALOG });
     });
 
     it('ignores our own, groupchat, no id, no body, another namespace and plain messages', () => {
-      const replace = xml('replace', { xmlns: CORRECT, id: MSG });
+      const replace = xml('replace', { xmlns: NS.correction, id: MSG });
       const body = xml('body', {}, 'x');
       assert.equal(correctionFromStanza(message({ from: '1002-1@localhost/r' }, body, replace), ME), undefined, 'ours');
       assert.equal(correctionFromStanza(message({ type: 'groupchat', from: 'r@muc.localhost/1001' }, body, replace), ME), undefined, 'groupchat');
-      assert.equal(correctionFromStanza(message({}, body, xml('replace', { xmlns: CORRECT })), ME), undefined, 'no id');
+      assert.equal(correctionFromStanza(message({}, body, xml('replace', { xmlns: NS.correction })), ME), undefined, 'no id');
       assert.equal(correctionFromStanza(message({}, replace), ME), undefined, 'no body');
       assert.equal(correctionFromStanza(message({}, body, xml('replace', { xmlns: 'urn:other', id: MSG })), ME), undefined, 'namespace');
       assert.equal(correctionFromStanza(message({}, body), ME), undefined, 'a plain message');
@@ -146,7 +146,7 @@ describe('client: chat markers and chat states', () => {
       const stanza = correctionStanza({ to: '1001-1@localhost', id: 'c2', replaces: MSG, body: 'fixed', dialogId: DIALOG });
       assert.equal(
         stanza.toString(),
-        `<message type="chat" to="1001-1@localhost" id="c2"><body>fixed</body><replace xmlns="${CORRECT}" id="${MSG}"/>` +
+        `<message type="chat" to="1001-1@localhost" id="c2"><body>fixed</body><replace xmlns="${NS.correction}" id="${MSG}"/>` +
           `<extraParams xmlns="jabber:client"><save_to_history>0</save_to_history><dialog_id>${DIALOG}</dialog_id></extraParams></message>`,
       );
       stanza.attrs.from = '1001-1@localhost/r';

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { xml } from '@xmpp/xml';
 import { messageFromStanza } from '../../src/client/messageFromStanza';
+import { NS } from '../../src/shared/stanza';
 
 const DIALOG = '5f1c7a0e2b3c4d5e6f708192';
 const now = Date.UTC(2025, 0, 2, 3, 4, 5);
@@ -85,7 +86,7 @@ describe('client: stanza → QBMessage', () => {
     assert.equal(messageFromStanza(xml('message', { type: 'headline', ...from }, xml('body', {}, 'x')), { myUserId: 1 }), undefined);
     assert.equal(messageFromStanza(xml('message', { type: 'error', ...from }, xml('body', {}, 'x')), { myUserId: 1 }), undefined);
     // A correction carries a body, but it is new text for an earlier message, not a message.
-    const correction = chat(from, xml('body', {}, 'fixed'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm1' }));
+    const correction = chat(from, xml('body', {}, 'fixed'), xml('replace', { xmlns: NS.correction, id: 'm1' }));
     assert.equal(messageFromStanza(correction, { myUserId: 1 }), undefined);
   });
 

@@ -3,22 +3,21 @@
 // with) and is routed like any chat message, so REST history shows the new text; it is never stored
 // as a message of its own. From anyone else it is refused. A correction of a message the server
 // never stored is only routed: the recipient may still hold the original.
+import { NS } from '../../../shared/stanza';
 import type { StanzaContext, XmppModule, ModuleContext } from '../router';
 
-const NS_CORRECT = 'urn:xmpp:message-correct:0';
-
 export const correction: XmppModule = ({ host }) => {
-  host.features.add(NS_CORRECT);
+  host.features.add(NS.correction);
 };
 
 export function isCorrection(ctx: StanzaContext): boolean {
-  return ctx.stanza.getChild('replace', NS_CORRECT) !== undefined;
+  return ctx.stanza.getChild('replace', NS.correction) !== undefined;
 }
 
 /** Applies the correction in the store; false after refusing it with an error. */
 export function applyCorrection({ router, store }: Pick<ModuleContext, 'router' | 'store'>, ctx: StanzaContext, recipientId: number): boolean {
   const { session, stanza } = ctx;
-  const id = stanza.getChild('replace', NS_CORRECT)?.attrs.id;
+  const id = stanza.getChild('replace', NS.correction)?.attrs.id;
   if (!id) {
     router.fail(ctx, 'bad-request', '<replace/> names the corrected message in its id');
     return false;
