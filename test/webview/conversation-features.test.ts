@@ -3,24 +3,18 @@
 // it posts, editing in the composer, and the advanced composer's options, problems and saved state.
 import assert from 'node:assert/strict';
 import { ALICE, BOB, DIALOG_ID, ME, dialog, message, snapshot } from './fixtures';
-import { assertCleanAndClose, INPUT, LIST, openConversation } from './conversationPage';
-import { Harness, until, type PostedMessage, type WebviewPage } from './harness';
+import { conversationSuite, INPUT, LIST } from './conversationPage';
+import { until, type PostedMessage, type WebviewPage } from './harness';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const row = (id: string) => `.msg[data-id="${id}"]`;
 
 describe('conversation webview: message features (chromium)', function () {
-  const harness = new Harness();
+  const suite = conversationSuite();
   let view: WebviewPage;
 
-  before(async () => harness.start());
-  after(async () => harness.stop());
-  afterEach(async function () {
-    if (view) await assertCleanAndClose(view);
-  });
-
   async function open(snap = snapshot(), state?: unknown): Promise<WebviewPage> {
-    view = await openConversation(harness, snap, state);
+    view = await suite.open(snap, state);
     return view;
   }
 

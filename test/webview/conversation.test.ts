@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import { ALICE, BOB, DIALOG_ID, ME, dialog, message, messages, snapshot } from './fixtures';
-import { assertCleanAndClose, INPUT, LIST, openConversation } from './conversationPage';
-import { Harness, until, type WebviewPage } from './harness';
+import { conversationSuite, INPUT, LIST } from './conversationPage';
+import { until, type WebviewPage } from './harness';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 describe('conversation webview (chromium)', function () {
-  const harness = new Harness();
+  const suite = conversationSuite();
   let view: WebviewPage;
 
-  before(async () => harness.start());
-  after(async () => harness.stop());
-  afterEach(async function () {
-    if (view) await assertCleanAndClose(view);
-  });
-
   async function openWith(snap = snapshot(), state?: unknown): Promise<WebviewPage> {
-    view = await openConversation(harness, snap, state);
+    view = await suite.open(snap, state);
     return view;
   }
 
@@ -104,7 +98,7 @@ describe('conversation webview (chromium)', function () {
   });
 
   it('before its first snapshot says why it is empty, and sends nothing', async () => {
-    view = await harness.open('conversation');
+    view = suite.track(await suite.harness.open('conversation'));
     await until(async () => ((await view.host()).posted.length > 0 ? true : undefined), 'ready');
     const notice = view.page.locator('.conv-notice');
     await view.notify('connection', { state: 'connecting' });
