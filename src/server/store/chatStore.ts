@@ -311,6 +311,15 @@ export interface MessageStore {
    * with `privateWith` the pair's private dialog is created in the same transaction when missing.
    */
   createMessage(input: NewMessage): MessageRecord;
+  /** Stores the messages in order, all or none, ending exactly as createMessage for each would (see messageBatch). */
+  createMessages(inputs: readonly NewMessage[]): MessageRecord[];
+  /**
+   * Runs fn in one transaction in which createMessage writes only the message row; each dialog's
+   * last_message*, unread counts and hidden marks move once, for all of the batch's messages, just
+   * before it commits (so reads of those inside fn see them unmoved). All or nothing: if any
+   * createMessage in it fails, nothing of the batch is kept, even when fn caught the error.
+   */
+  messageBatch<T>(fn: () => T): T;
   /** Replaces a message's text (and the dialog's last_message when it is the last one). */
   editMessage(id: string, body: string): MessageRecord;
   getMessage(id: string): MessageRecord | undefined;

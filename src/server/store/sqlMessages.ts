@@ -96,6 +96,44 @@ const INSERT_MESSAGE = `
           ?11 AS updated_at, ?12 AS read_ids, ?12 AS delivered_ids) v
   WHERE true ON CONFLICT (id) DO NOTHING`;
 
+/** A message stored late (older date_sent) must not replace a newer last message. */
+const UPDATE_LAST_MESSAGE = `
+  UPDATE dialogs SET
+    last_message = CASE WHEN last_message_date_sent IS NULL OR ?1 >= last_message_date_sent THEN ?2 ELSE last_message END,
+    last_message_id = CASE WHEN last_message_date_sent IS NULL OR ?1 >= last_message_date_sent THEN ?3 ELSE last_message_id END,
+    last_message_user_id = CASE WHEN last_message_date_sent IS NULL OR ?1 >= last_message_date_sent THEN ?4 ELSE last_message_user_id END,
+    last_message_date_sent = max(coalesce(last_message_date_sent, ?1), ?1),
+    updated_at = ?5
+  WHERE id = ?6`;
+
+interface LastMessage {
+  id: string;
+  body: string | null;
+  senderId: number;
+  dateSent: number;
+}
+
+/** What a batch's messages change in one dialog, written once when the batch ends. */
+interface DialogTouch {
+  /** The newest by date_sent, the later saved on a tie: the one one-by-one saves would leave last. */
+  last: LastMessage;
+  /** The time of the dialog's latest save. */
+  updatedAt: number;
+  /** New messages per sender: each moves the unread count of every other occupant. */
+  bySender: Map<number, number>;
+}
+
+function touch(touches: Map<string, DialogTouch>, dialogId: string, message: LastMessage, now: number): void {
+  const touched = touches.get(dialogId);
+  if (!touched) {
+    touches.set(dialogId, { last: message, updatedAt: now, bySender: new Map([[message.senderId, 1]]) });
+    return;
+  }
+  if (message.dateSent >= touched.last.dateSent) touched.last = message;
+  touched.updatedAt = now;
+  touched.bySender.set(message.senderId, (touched.bySender.get(message.senderId) ?? 0) + 1);
+}
+
 /**
  * What a page of messages `p` answers (see listMessagesJson): its JSON array text, the ids the viewer
  * ?1 has not both read and received, and whether a row must be built by messageJson instead.
@@ -113,6 +151,10 @@ const PAGE_JSON = `
 export const PAGE = 'LIMIT (? + 0) OFFSET (? + 0)';
 
 export class SqlMessages implements MessageStore {
+  /** While a message batch runs: what its messages change in their dialogs so far. */
+  private touches: Map<string, DialogTouch> | undefined;
+  private batchFailed = false;
+
   constructor(
     private readonly db: SqlDriver,
     private readonly now: () => number,
@@ -120,75 +162,104 @@ export class SqlMessages implements MessageStore {
   ) {}
 
   createMessage(input: NewMessage): MessageRecord {
+    const touches = this.touches;
+    if (!touches) return this.messageBatch(() => this.createMessage(input));
+    try {
+      return this.insertMessage(input, touches);
+    } catch (error) {
+      // Without a savepoint per message a failed one may leave writes behind (a new private dialog):
+      // the batch must not commit them, even if fn catches the error.
+      this.batchFailed = true;
+      throw error;
+    }
+  }
+
+  createMessages(inputs: readonly NewMessage[]): MessageRecord[] {
+    return this.messageBatch(() => inputs.map((input) => this.createMessage(input)));
+  }
+
+  messageBatch<T>(fn: () => T): T {
+    if (this.touches) return fn();
     return this.db.transaction(() => {
-      // Inside the transaction: a message that fails to insert must not leave a new, empty dialog behind.
-      const dialog =
-        'privateWith' in input ? this.dialogs.ensurePrivateMembership(input.senderId, input.privateWith) : this.dialogs.dialogMembership(input.dialogId);
-      if (!dialog) throw new Error(`No dialog ${'dialogId' in input ? input.dialogId : ''}`);
-      const now = this.now();
-      const recipientId = dialog.type === 3 ? (dialog.occupantIds.find((u) => u !== input.senderId) ?? 0) : 0;
-      const attachments = JSON.stringify(input.attachments ?? []);
-      const customParams = JSON.stringify(input.customParams ?? {});
-      const insert = this.db.prepare(INSERT_MESSAGE);
-      // The sender has read and received its own message (as the cloud reports it).
-      const senderOnly = JSON.stringify([input.senderId]);
-      const row = (id: string, stanzaId: string | undefined): SqlValue[] => [
-        id,
-        dialog.id,
-        input.senderId,
-        recipientId,
-        input.body,
-        input.dateSent,
-        attachments,
-        customParams,
-        input.markable ? 1 : 0,
-        stanzaId !== undefined && stanzaId !== id ? stanzaId : null,
-        now,
-        senderOnly,
-      ];
-      // A preferred id that is taken is kept as the stanza id instead: the primary key says so, no read needed.
-      let id = input.id ?? input.preferredId ?? newObjectId(now);
-      let stanzaId = input.preferredId === undefined ? input.stanzaId : undefined;
-      if (insert.run(row(id, stanzaId)).changes === 0) {
-        if (input.id !== undefined || input.preferredId === undefined) throw new Error(`A message with id ${id} already exists`);
-        stanzaId = input.preferredId;
-        id = newObjectId(now);
-        if (insert.run(row(id, stanzaId)).changes === 0) throw new Error(`A message with id ${id} already exists`);
+      const touches = new Map<string, DialogTouch>();
+      this.touches = touches;
+      this.batchFailed = false;
+      try {
+        const result = fn();
+        if (this.batchFailed) throw new Error('A message of the batch could not be saved, so none of the batch is; save them again');
+        this.applyTouches(touches);
+        return result;
+      } finally {
+        this.touches = undefined;
       }
-      // A message stored late (older date_sent) must not replace a newer last message.
-      this.db
-        .prepare(
-          `UPDATE dialogs SET
-             last_message = CASE WHEN last_message_date_sent IS NULL OR ?1 >= last_message_date_sent THEN ?2 ELSE last_message END,
-             last_message_id = CASE WHEN last_message_date_sent IS NULL OR ?1 >= last_message_date_sent THEN ?3 ELSE last_message_id END,
-             last_message_user_id = CASE WHEN last_message_date_sent IS NULL OR ?1 >= last_message_date_sent THEN ?4 ELSE last_message_user_id END,
-             last_message_date_sent = max(coalesce(last_message_date_sent, ?1), ?1),
-             updated_at = ?5
-           WHERE id = ?6`,
-        )
-        .run([input.dateSent, input.body, id, input.senderId, now, dialog.id]);
-      this.db
-        .prepare('UPDATE dialog_occupants SET unread_count = unread_count + 1 WHERE dialog_id = ? AND user_id != ?')
-        .run([dialog.id, input.senderId]);
-      // A dialog someone deleted for themself comes back with the next message, as in the cloud.
-      this.db.prepare('DELETE FROM hidden_dialogs WHERE dialog_id = ?').run([dialog.id]);
-      // The record from the values just written (what getMessage would read back), without reading it.
-      return {
-        id,
-        dialogId: dialog.id,
-        senderId: input.senderId,
-        recipientId,
-        body: input.body,
-        dateSent: input.dateSent,
-        attachments: JSON.parse(attachments) as QBAttachment[],
-        customParams: JSON.parse(customParams) as Record<string, string>,
-        markable: Boolean(input.markable),
-        readIds: [input.senderId],
-        deliveredIds: [input.senderId],
-        createdAt: now,
-        updatedAt: now,
-      };
     });
+  }
+
+  /** Inserts the message row only; what it changes in its dialog is added to `touches`. */
+  private insertMessage(input: NewMessage, touches: Map<string, DialogTouch>): MessageRecord {
+    const dialog =
+      'privateWith' in input ? this.dialogs.ensurePrivateMembership(input.senderId, input.privateWith) : this.dialogs.dialogMembership(input.dialogId);
+    if (!dialog) throw new Error(`No dialog ${'dialogId' in input ? input.dialogId : ''}`);
+    const now = this.now();
+    const recipientId = dialog.type === 3 ? (dialog.occupantIds.find((u) => u !== input.senderId) ?? 0) : 0;
+    const attachments = JSON.stringify(input.attachments ?? []);
+    const customParams = JSON.stringify(input.customParams ?? {});
+    const insert = this.db.prepare(INSERT_MESSAGE);
+    // The sender has read and received its own message (as the cloud reports it).
+    const senderOnly = JSON.stringify([input.senderId]);
+    const row = (id: string, stanzaId: string | undefined): SqlValue[] => [
+      id,
+      dialog.id,
+      input.senderId,
+      recipientId,
+      input.body,
+      input.dateSent,
+      attachments,
+      customParams,
+      input.markable ? 1 : 0,
+      stanzaId !== undefined && stanzaId !== id ? stanzaId : null,
+      now,
+      senderOnly,
+    ];
+    // A preferred id that is taken is kept as the stanza id instead: the primary key says so, no read needed.
+    let id = input.id ?? input.preferredId ?? newObjectId(now);
+    let stanzaId = input.preferredId === undefined ? input.stanzaId : undefined;
+    if (insert.run(row(id, stanzaId)).changes === 0) {
+      if (input.id !== undefined || input.preferredId === undefined) throw new Error(`A message with id ${id} already exists`);
+      stanzaId = input.preferredId;
+      id = newObjectId(now);
+      if (insert.run(row(id, stanzaId)).changes === 0) throw new Error(`A message with id ${id} already exists`);
+    }
+    touch(touches, dialog.id, { id, body: input.body, senderId: input.senderId, dateSent: input.dateSent }, now);
+    // The record from the values just written (what getMessage would read back), without reading it.
+    return {
+      id,
+      dialogId: dialog.id,
+      senderId: input.senderId,
+      recipientId,
+      body: input.body,
+      dateSent: input.dateSent,
+      attachments: JSON.parse(attachments) as QBAttachment[],
+      customParams: JSON.parse(customParams) as Record<string, string>,
+      markable: Boolean(input.markable),
+      readIds: [input.senderId],
+      deliveredIds: [input.senderId],
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** One write per dialog (and per sender in it) for all of a batch's messages, ending as one-by-one saves would. */
+  private applyTouches(touches: Map<string, DialogTouch>): void {
+    const lastMessage = this.db.prepare(UPDATE_LAST_MESSAGE);
+    const unread = this.db.prepare('UPDATE dialog_occupants SET unread_count = unread_count + ? WHERE dialog_id = ? AND user_id != ?');
+    const unhide = this.db.prepare('DELETE FROM hidden_dialogs WHERE dialog_id = ?');
+    for (const [dialogId, { last, updatedAt, bySender }] of touches) {
+      lastMessage.run([last.dateSent, last.body, last.id, last.senderId, updatedAt, dialogId]);
+      for (const [senderId, count] of bySender) unread.run([count, dialogId, senderId]);
+      // A dialog someone deleted for themself comes back with the next message, as in the cloud.
+      unhide.run([dialogId]);
+    }
   }
 
   editMessage(id: string, body: string): MessageRecord {

@@ -181,6 +181,12 @@ class SqliteChatStore implements ChatStore {
   createMessage(input: NewMessage): MessageRecord {
     return this.messages.createMessage(input);
   }
+  createMessages(inputs: readonly NewMessage[]): MessageRecord[] {
+    return this.messages.createMessages(inputs);
+  }
+  messageBatch<T>(fn: () => T): T {
+    return this.messages.messageBatch(fn);
+  }
   editMessage(id: string, body: string): MessageRecord {
     return this.messages.editMessage(id, body);
   }

@@ -36,6 +36,9 @@ class WasmDriver implements SqlDriver {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
+    // A checkpoint every ~40 MB of WAL instead of every ~4 MB: one copies each hot page (dialogs,
+    // indexes) once for ten times as many commits; bench:xmpp's 1:1 run showed ~10% less server CPU.
+    db.exec('PRAGMA wal_autocheckpoint = 10000');
   }
 
   exec(sql: string): void {

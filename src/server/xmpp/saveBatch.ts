@@ -82,9 +82,14 @@ class GroupCommit implements SaveBatch {
     const saved: unknown[] = new Array(jobs.length);
     let failed = false;
     try {
-      this.store.transaction(() => {
-        for (let i = 0; i < jobs.length; i++) saved[i] = jobs[i].save?.();
-      });
+      // In a message batch each dialog's last message and unread counts move once for all of its saves
+      // (ChatStore.messageBatch). It runs inside the store's transaction, the one commit that wrappers
+      // of ChatStore.transaction (the stream tests) see; nested, it only adds a savepoint per batch.
+      this.store.transaction(() =>
+        this.store.messageBatch(() => {
+          for (let i = 0; i < jobs.length; i++) saved[i] = jobs[i].save?.();
+        }),
+      );
     } catch (error) {
       failed = true;
       this.logger.error(error instanceof Error ? error : String(error));
