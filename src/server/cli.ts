@@ -41,7 +41,7 @@ XMPP limits (README, "XMPP limits"):
   --max-connections-per-ip <n>  open XMPP streams from one address (default ${DEFAULT_LIMITS.maxConnectionsPerIp})
   --stanza-rate <n>             sustained stanzas per second per stream (default ${DEFAULT_LIMITS.stanzaRatePerSecond})
   --stanza-burst <n>            burst above that rate (default ${DEFAULT_LIMITS.stanzaBurst})
-  --pre-auth-timeout <s>        seconds to authenticate after connecting (default ${DEFAULT_LIMITS.preAuthTimeoutMs / 1000})
+  --pre-auth-timeout <s>        seconds to authenticate and bind after connecting (default ${DEFAULT_LIMITS.preAuthTimeoutMs / 1000})
   --sm-hibernation <s>          seconds a dropped XEP-0198 session waits to be resumed (default ${DEFAULT_LIMITS.smHibernationMs / 1000})
   --help                 show this help
 

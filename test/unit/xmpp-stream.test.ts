@@ -149,19 +149,28 @@ describe('xmpp stream', () => {
       assert.equal(hashed, 0);
     });
 
-    it('closes a connection that does not authenticate in time with <connection-timeout/>', async () => {
+    it('closes a connection that does not authenticate and bind in time with <connection-timeout/>', async () => {
       const { stream, framing } = connect(30);
       stream.onOpen(streamOpen);
       framing.take();
       await framing.settled();
       assert.equal(streamErrorOf(framing.one()), 'connection-timeout');
       assert.ok(framing.closed);
-      const authenticated = connect(30);
-      authenticated.stream.onOpen(streamOpen);
       // A token: the password hash could itself take longer than this short deadline.
-      authenticated.stream.onElement(plain('', login(alice), store.createSession(APP_ID, alice.id, 4, 4, 60_000).token));
+      const signIn = (s: XmppStream) => s.onElement(plain('', login(alice), store.createSession(APP_ID, alice.id, 4, 4, 60_000).token));
+      const unbound = connect(30);
+      unbound.stream.onOpen(streamOpen);
+      signIn(unbound.stream);
+      const bound = connect(30);
+      bound.stream.onOpen(streamOpen);
+      signIn(bound.stream);
+      await bound.framing.settled();
+      bound.stream.onOpen(streamOpen);
+      bound.stream.onElement(xml('iq', { type: 'set', id: 'bind' }, xml('bind', { xmlns: NS.bind })));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(authenticated.framing.closed, false, 'an authenticated stream has no deadline');
+      assert.deepEqual(unbound.framing.take().map(streamErrorOf).filter(Boolean), ['connection-timeout'], 'authenticated but never bound: still a deadline');
+      assert.ok(unbound.framing.closed);
+      assert.equal(bound.framing.closed, false, 'a bound stream has no deadline');
     });
 
     it('ends the stream with <not-authorized/> for a stanza before authentication', async () => {

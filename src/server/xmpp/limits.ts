@@ -5,7 +5,7 @@
 export interface XmppLimits {
   /** A larger top-level element ends the stream with <policy-violation/>. */
   maxStanzaBytes: number;
-  /** A connection not authenticated this long after it opened is closed with <connection-timeout/>. */
+  /** A connection not authenticated and bound this long after it opened is closed with <connection-timeout/>. */
   preAuthTimeoutMs: number;
   /** RFC 6120 §6.4.5: failed SASL attempts before the stream ends with <policy-violation/> (2–5). */
   maxAuthFailures: number;

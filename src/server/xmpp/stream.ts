@@ -122,7 +122,7 @@ export class XmppStream {
   ) {
     // Connections are cheap to open and hold: one that never authenticates must not stay forever.
     this.preAuthTimer = setTimeout(
-      () => this.fail('connection-timeout', `Not authenticated within ${Math.round(ctx.limits.preAuthTimeoutMs / 1000)} s`),
+      () => this.fail('connection-timeout', `Not authenticated and bound to a resource within ${Math.round(ctx.limits.preAuthTimeoutMs / 1000)} s`),
       ctx.limits.preAuthTimeoutMs,
     );
     // The timer alone must not keep the process alive (the stream is ended on shutdown anyway).
@@ -247,6 +247,7 @@ export class XmppStream {
     link.stream = this;
     this.link = link;
     this.state = 'bound';
+    clearTimeout(this.preAuthTimer);
     this.ctx.logger.debug(`xmpp ${this.framing.kind} stream ${this.id} resumed ${link.session.jid}`);
     return true;
   }
@@ -307,7 +308,6 @@ export class XmppStream {
         // The connection may have gone (or timed out) while the password was being checked.
         if (this.state !== 'authenticating') return;
         if (!outcome.ok) return this.authFailed(mechanism, outcome);
-        clearTimeout(this.preAuthTimer);
         this.userId = outcome.userId;
         this.bucket = new TokenBucket(this.ctx.limits.stanzaRatePerSecond, this.ctx.limits.stanzaBurst);
         this.state = 'awaiting-restart';
@@ -353,6 +353,8 @@ export class XmppStream {
     const link: SessionLink = { stream: this, session };
     this.link = link;
     this.state = 'bound';
+    // Only a bound stream is a session: an authenticated one that never binds would hold a connection.
+    clearTimeout(this.preAuthTimer);
     // RFC 6120 §7.7.2.2: a newer connection with the same resource replaces the older one.
     this.ctx.router.bind(session)?.fail('conflict', 'Replaced by a new connection with the same resource');
     this.ctx.logger.debug(`xmpp ${this.framing.kind} stream ${this.id} bound ${session.jid}`);
