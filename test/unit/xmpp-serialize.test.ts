@@ -46,6 +46,19 @@ describe('xmpp serialize', () => {
     assert.equal(serialize(xml('open'), ['version', '1"0']), '<open version="1&quot;0"/>');
   });
 
+  it('replaces a client\'s empty xmlns with the declaration, so the frame stays well-formed', () => {
+    const element = parsed('<message xmlns="" to="victim@localhost"><body>x</body></message>');
+    const text = serialize(element, ['xmlns', 'jabber:client']);
+    assert.equal(text, '<message to="victim@localhost" xmlns="jabber:client"><body>x</body></message>');
+    assert.equal(parsed(text).attrs.xmlns, 'jabber:client');
+  });
+
+  it('writes numeric children as text and skips empty ones, as ltx does', () => {
+    const element = xml('body', {});
+    (element.children as unknown[]).push(5, null, 'x');
+    assert.equal(serialize(element), element.toString());
+  });
+
   it('gives each fan-out copy its own address around children written once', () => {
     const routed = xml('message', { type: 'groupchat', from: 'room@muc.localhost/1' }, xml('body', {}, 'to all & everyone'));
     serializeChildrenOnce(routed.children);

@@ -11,15 +11,16 @@ const TEXT_SPECIALS = /[&<>]/;
 const knownChildren = new WeakMap<Element['children'], string>();
 
 /**
- * The element as XML text. `extra` is one more attribute written after the element's own, for a
- * namespace declaration the element lacks (RFC 7395 frames declare theirs).
+ * The element as XML text. `extra` is a namespace declaration the element lacks or leaves empty (RFC
+ * 7395 frames declare theirs): it replaces an attribute of that name, so a client's `xmlns=""` never
+ * becomes a second xmlns in another user's frame.
  */
 export function serialize(element: Element, extra?: [name: string, value: string]): string {
   let text = `<${element.name}`;
   const { attrs } = element;
   for (const name in attrs) {
     const value: unknown = attrs[name];
-    if (value !== undefined && value !== null) text += ` ${name}="${attributeValue(String(value))}"`;
+    if (value !== undefined && value !== null && name !== extra?.[0]) text += ` ${name}="${attributeValue(String(value))}"`;
   }
   if (extra) text += ` ${extra[0]}="${attributeValue(extra[1])}"`;
   const { children } = element;
@@ -37,8 +38,14 @@ export function serializeChildrenOnce(children: Element['children']): void {
 
 function childrenText(children: Element['children']): string {
   let text = '';
-  for (const child of children) {
-    text += typeof child === 'string' ? (TEXT_SPECIALS.test(child) ? escapeXMLText(child) : child) : serialize(child);
+  for (const child of children as readonly unknown[]) {
+    // As ltx: no text for null children, numbers and other scalars as their text.
+    if (child === null || child === undefined) continue;
+    if (typeof child === 'object') text += serialize(child as Element);
+    else {
+      const value = String(child);
+      text += TEXT_SPECIALS.test(value) ? escapeXMLText(value) : value;
+    }
   }
   return text;
 }
