@@ -665,9 +665,11 @@ export class ChatService implements ChatServiceApi {
     const me = this.connection?.me;
     const index = this.dialogList.findIndex((d) => d._id === message.chat_dialog_id);
     if (!me || index === -1) return;
-    const next = [...this.dialogList];
-    next[index] = withMessage(next[index], message, me.id);
-    this.publishDialogs(next);
+    const updated = withMessage(this.dialogList[index], message, me.id);
+    const others = this.dialogList.filter((_, i) => i !== index);
+    // Times have whole seconds: a dialog that just got its newest message goes ahead of those with
+    // the same second (the sort keeps that order), as the user saw it happen.
+    this.publishDialogs(updated.last_message_id === message._id ? [updated, ...others] : [...this.dialogList.slice(0, index), updated, ...others.slice(index)]);
   }
 
   /** No snapshot when the count was already zero: every snapshot rebuilds the tree. */
