@@ -6,18 +6,16 @@ import type { Client } from '@xmpp/client';
 import { xml } from '@xmpp/xml';
 import { ChatService } from '../../src/client/chatService';
 import type { MessageStatusEvent, TypingEvent } from '../../src/client/contracts';
-import { localConnectionTarget } from '../../src/client/profile';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
-import { startLocalServer } from '../../src/server/localServer';
-import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
+import { messagesOf, plainClient, signedInService, startDemoServer, waitFor } from './clientHarness';
 
 describe('client: markers and chat states against the local server', function () {
   this.timeout(20_000);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: Awaited<ReturnType<typeof startDemoServer>>;
   let info: LocalServerInfo;
   let alice: DemoUser;
   let bob: DemoUser;
@@ -36,11 +34,10 @@ describe('client: markers and chat states against the local server', function ()
   };
 
   before(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    server = await startDemoServer();
     info = server.info;
     [alice, bob] = info.demoUsers ?? [];
-    service = new ChatService({ logger, timeoutMs: WAIT_MS });
-    await service.connect(localConnectionTarget(info, alice));
+    service = await signedInService(info, alice);
     const found = service.dialogs.find((d) => d.type === DialogTypes.private && d.occupants_ids.includes(bob.id));
     assert.ok(found, 'the demo data has a private dialog between the two demo users');
     dialog = found;

@@ -7,7 +7,6 @@ import type { Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { ChatService } from '../../src/client/chatService';
 import type { ChatServiceEvents } from '../../src/client/contracts';
-import { localConnectionTarget } from '../../src/client/profile';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { xml } from '@xmpp/xml';
@@ -15,15 +14,14 @@ import { userJid } from '../../src/shared/jid';
 import { wasEdited } from '../../src/shared/messageFields';
 import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
-import { startLocalServer } from '../../src/server/localServer';
-import { logger, messagesOf, plainClient, waitFor, WAIT_MS } from './clientHarness';
+import { messagesOf, plainClient, signedInService, startDemoServer, waitFor } from './clientHarness';
 
 /** Long enough for a stanza that is on its way to have arrived. */
 const QUIET_MS = 300;
 
 describe('client: message actions and send options against the local server', function () {
   this.timeout(20_000);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: Awaited<ReturnType<typeof startDemoServer>>;
   let info: LocalServerInfo;
   let alice: DemoUser;
   let bob: DemoUser;
@@ -48,13 +46,11 @@ describe('client: message actions and send options against the local server', fu
   const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
   before(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    server = await startDemoServer();
     info = server.info;
     [alice, bob] = info.demoUsers ?? [];
-    aliceService = new ChatService({ logger, timeoutMs: WAIT_MS });
-    bobService = new ChatService({ logger, timeoutMs: WAIT_MS, followDecisions: false });
-    await aliceService.connect(localConnectionTarget(info, alice));
-    await bobService.connect(localConnectionTarget(info, bob));
+    aliceService = await signedInService(info, alice);
+    bobService = await signedInService(info, bob, { followDecisions: false });
     bobWire = await plainClient(info, bob);
     const found = aliceService.dialogs.find((d) => d.type === DialogTypes.private && d.occupants_ids.includes(bob.id));
     const foundGroup = aliceService.dialogs.find((d) => d.type === DialogTypes.group && d.occupants_ids.includes(bob.id));

@@ -11,8 +11,7 @@ import type { LocalServerInfo } from '../../src/shared/localServer';
 import type { ConnectionState } from '../../src/shared/protocol';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { NS } from '../../src/shared/stanza';
-import { startLocalServer } from '../../src/server/localServer';
-import { inRoom, loggedStanzas, logger, ownOccupantJid, until, WAIT_MS } from './clientHarness';
+import { inRoom, loggedStanzas, logger, ownOccupantJid, startDemoServer, until, WAIT_MS } from './clientHarness';
 
 /** What one signed-in user saw from the moment it was signed in. */
 interface Seen {
@@ -31,7 +30,7 @@ function watch(service: ChatServiceApi): Seen {
 
 describe('client: group dialogs as joined rooms against the local server', function () {
   this.timeout(20_000);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: Awaited<ReturnType<typeof startDemoServer>>;
   let info: LocalServerInfo;
   let alice: ChatService;
   let bob: ChatService;
@@ -48,7 +47,7 @@ describe('client: group dialogs as joined rooms against the local server', funct
   const listed = (service: ChatServiceApi, dialogId: string) => service.dialogs.some((d) => d._id === dialogId);
 
   before(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    server = await startDemoServer();
     info = server.info;
     const users = info.demoUsers ?? [];
     assert.ok(users.length >= 3, 'the demo data has three users');

@@ -13,11 +13,11 @@ import { newObjectId } from '../../src/shared/objectId';
 import type { ConnectionState, StanzaRecord } from '../../src/shared/protocol';
 import { readExtraParams } from '../../src/shared/stanza';
 import { startLocalServer } from '../../src/server/localServer';
-import { inRoom, loggedStanzas, logger, messagesOf, ownOccupantJid, plainClient, until, waitFor, WAIT_MS } from './clientHarness';
+import { inRoom, loggedStanzas, logger, messagesOf, ownOccupantJid, plainClient, startDemoServer, until, WAIT_MS, waitFor } from './clientHarness';
 
 describe('client: ChatService against the local server', function () {
   this.timeout(20_000);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: Awaited<ReturnType<typeof startDemoServer>>;
   let info: LocalServerInfo;
   let alice: DemoUser;
   let bob: DemoUser;
@@ -28,7 +28,7 @@ describe('client: ChatService against the local server', function () {
   let dialog: QBDialog;
 
   before(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    server = await startDemoServer();
     info = server.info;
     const demo = info.demoUsers ?? [];
     assert.ok(demo.length >= 2, 'the demo data has two users');

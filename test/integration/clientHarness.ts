@@ -1,9 +1,12 @@
-// What the ChatService integration tests share: bounded waits, a plain @xmpp/client peer that
+// What the ChatService integration tests share: the demo server, signed-in services, bounded waits, a plain @xmpp/client peer that
 // knows nothing of our code, as any third-party app would connect, and what a service's stanza log
 // says about its rooms.
 import type { Client } from '@xmpp/client';
 import { xml, type Element } from '@xmpp/xml';
+import { ChatService, type ChatServiceOptions } from '../../src/client/chatService';
 import type { ChatServiceApi } from '../../src/client/contracts';
+import { localConnectionTarget } from '../../src/client/profile';
+import { startLocalServer } from '../../src/server/localServer';
 import { parseRawStanza } from '../../src/client/rawStanza';
 import { roomJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
@@ -14,6 +17,18 @@ import { plainXmppClient } from '../support/plainXmpp';
 
 export const WAIT_MS = 5000;
 export const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
+
+/** The local server on loopback ports, in memory, with the demo users and dialogs. */
+export function startDemoServer(): ReturnType<typeof startLocalServer> {
+  return startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+}
+
+/** A ChatService signed in as `user` (REST and XMPP), with the tests' logger and bounded waits. */
+export async function signedInService(info: LocalServerInfo, user: DemoUser, options: ChatServiceOptions = {}): Promise<ChatService> {
+  const service = new ChatService({ logger, timeoutMs: WAIT_MS, ...options });
+  await service.connect(localConnectionTarget(info, user));
+  return service;
+}
 
 /** Resolves with the first value `take` accepts among events `subscribe` delivers; bounded. */
 export function waitFor<T, V>(subscribe: (listener: (value: V) => void) => () => void, take: (value: V) => T | undefined, what: string): Promise<T> {
@@ -57,13 +72,20 @@ export function messagesOf(xmpp: Client) {
   };
 }
 
-/** Polls `probe` every 20 ms until it holds; bounded by `timeoutMs`. */
-export async function until(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Polls `probe` every 20 ms until it gives a value; bounded by `timeoutMs`. */
+export async function eventually<T>(probe: () => T | undefined, what: string, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Polls `probe` every 20 ms until it holds; bounded by `timeoutMs`. */
+export async function until(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  await eventually(() => (probe() ? true : undefined), what, timeoutMs);
 }
 
 /** The stanzas of one direction in `service`'s log, parsed (stream nonzas left out). */

@@ -4,31 +4,15 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Client } from '@xmpp/client';
-import { xml, type Element } from '@xmpp/xml';
+import type { Element } from '@xmpp/xml';
 import { ChatService } from '../../src/client/chatService';
-import { localConnectionTarget } from '../../src/client/profile';
 import { RawStanzaError } from '../../src/client/rawStanza';
 import { joinEntries } from '../../src/shared/consoleEntries';
 import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
-import { stderrLogger } from '../../src/shared/logger';
 import { newObjectId } from '../../src/shared/objectId';
 import { LOCAL_STANZAS_PATH } from '../../src/shared/serverDecisionWire';
-import { startLocalServer } from '../../src/server/localServer';
-import { plainXmppClient } from '../support/plainXmpp';
-
-const WAIT_MS = 5000;
-const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
-
-async function eventually<T>(probe: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { eventually, plainClient, signedInService, startDemoServer } from './clientHarness';
 
 /** Status and headers of a GET to the stream, with these request headers; the body is not waited for. */
 function probe(info: LocalServerInfo, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown> }> {
@@ -44,7 +28,7 @@ function probe(info: LocalServerInfo, headers: Record<string, string>): Promise<
 
 describe('console: stanzas and server decisions against the local server', function () {
   this.timeout(20_000);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: Awaited<ReturnType<typeof startDemoServer>>;
   let info: LocalServerInfo;
   let alice: DemoUser;
   let bob: DemoUser;
@@ -53,21 +37,12 @@ describe('console: stanzas and server decisions against the local server', funct
   const bobReceived: Element[] = [];
 
   before(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    server = await startDemoServer();
     info = server.info;
     [alice, bob] = info.demoUsers ?? [];
-    service = new ChatService({ logger, stanzaLimit: 1000, timeoutMs: WAIT_MS });
-    await service.connect(localConnectionTarget(info, alice));
-    bobClient = plainXmppClient({
-      service: info.xmpp,
-      domain: info.domain,
-      username: `${bob.id}-${info.appId}`,
-      password: bob.password,
-    });
-    bobClient.reconnect.stop();
+    service = await signedInService(info, alice, { stanzaLimit: 1000 });
+    bobClient = await plainClient(info, bob);
     bobClient.on('stanza', (element) => bobReceived.push(element));
-    await bobClient.start();
-    await bobClient.send(xml('presence'));
   });
 
   after(async () => {

@@ -11,8 +11,7 @@ import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { DialogTypes, type QBDialog, type QBMessage } from '../../src/shared/models';
 import { newObjectId } from '../../src/shared/objectId';
-import { startLocalServer } from '../../src/server/localServer';
-import { logger, waitFor, WAIT_MS } from './clientHarness';
+import { logger, startDemoServer, WAIT_MS, waitFor } from './clientHarness';
 
 /** The next message event of `service` that `take` accepts. */
 function nextMessage(service: ChatServiceApi, text: string): Promise<QBMessage> {
@@ -28,7 +27,7 @@ function nextMessage(service: ChatServiceApi, text: string): Promise<QBMessage> 
 
 describe('client: ChatSessions with two users against the local server', function () {
   this.timeout(20_000);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: Awaited<ReturnType<typeof startDemoServer>>;
   let info: LocalServerInfo;
   let alice: DemoUser;
   let bob: DemoUser;
@@ -37,7 +36,7 @@ describe('client: ChatSessions with two users against the local server', functio
   let dialog: QBDialog;
 
   before(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', httpPort: 0, xmppPort: 0, memory: true, demo: true, logger });
+    server = await startDemoServer();
     info = server.info;
     [alice, bob] = info.demoUsers ?? [];
     sessions = new ChatSessions((options) => new ChatService({ logger, stanzaLimit: 1000, timeoutMs: WAIT_MS, ...options }), { logger });
