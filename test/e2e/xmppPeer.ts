@@ -7,7 +7,7 @@ import { userJid } from '../../src/shared/jid';
 import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { NS, extraParamsElement, readExtraParams } from '../../src/shared/stanza';
 import { withTimeout } from './wait';
-import { plainXmppClient } from '../support/plainXmpp';
+import { userPeer } from '../support/plainXmpp';
 
 export interface ReceivedMessage {
   from: string;
@@ -33,16 +33,7 @@ export interface Peer {
 }
 
 export async function connectPeer(info: LocalServerInfo, user: DemoUser, timeoutMs = 10000): Promise<Peer> {
-  // QuickBlox signs users in to chat as `<userId>-<appId>`.
-  const username = `${user.id}-${info.appId}`;
-  const xmpp = plainXmppClient({
-    service: info.xmpp,
-    domain: info.domain,
-    username,
-    resource: 'e2e-peer',
-    timeout: timeoutMs,
-    password: user.password,
-  });
+  const xmpp = userPeer({ service: info.xmpp, domain: info.domain, appId: info.appId, userId: user.id, password: user.password, resource: 'e2e-peer', timeout: timeoutMs });
   const received: ReceivedMessage[] = [];
   const waiters = new Set<() => void>();
   xmpp.on('stanza', (stanza: Element) => {
@@ -59,8 +50,6 @@ export async function connectPeer(info: LocalServerInfo, user: DemoUser, timeout
     });
     for (const wake of waiters) wake();
   });
-  // Failures surface through start() and the waits; an 'error' without a listener would throw instead.
-  xmpp.on('error', () => undefined);
   const stop = () => withTimeout(xmpp.stop(), 5000, 'the peer to disconnect').catch(() => undefined);
   try {
     await withTimeout(xmpp.start(), timeoutMs, `${user.login} to sign in to ${info.xmpp}`);

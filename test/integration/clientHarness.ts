@@ -13,7 +13,7 @@ import type { DemoUser, LocalServerInfo } from '../../src/shared/localServer';
 import { stderrLogger } from '../../src/shared/logger';
 import type { StanzaRecord } from '../../src/shared/protocol';
 import { NS } from '../../src/shared/stanza';
-import { plainXmppClient } from '../support/plainXmpp';
+import { userPeer } from '../support/plainXmpp';
 
 export const WAIT_MS = 5000;
 export const logger = stderrLogger(process.env.QB_TEST_LOG === '1' ? 'debug' : 'off');
@@ -49,12 +49,7 @@ export function waitFor<T, V>(subscribe: (listener: (value: V) => void) => () =>
 
 /** A plain xmpp.js client, as any third-party app would connect (PLAIN is fine on loopback). */
 export async function plainClient(info: LocalServerInfo, user: DemoUser): Promise<Client> {
-  const xmpp = plainXmppClient({
-    service: info.xmpp,
-    domain: info.domain,
-    username: `${user.id}-${info.appId}`,
-    password: user.password,
-  });
+  const xmpp = userPeer({ service: info.xmpp, domain: info.domain, appId: info.appId, userId: user.id, password: user.password });
   xmpp.on('error', (error) => logger.warn(`plain client: ${error.message}`));
   xmpp.reconnect.stop();
   await xmpp.start();

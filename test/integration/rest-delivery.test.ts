@@ -8,7 +8,7 @@ import type { DemoUser } from '../../src/shared/localServer';
 import type { QBDialog, QBMessage } from '../../src/shared/models';
 import { readExtraParams } from '../../src/shared/stanza';
 import { useRestServer } from './restHarness';
-import { plainXmppClient } from '../support/plainXmpp';
+import { userPeer } from '../support/plainXmpp';
 
 const WAIT_MS = 5000;
 
@@ -23,15 +23,8 @@ describe('rest: delivery of REST messages over XMPP', function () {
   });
 
   async function online(user: DemoUser): Promise<void> {
-    const login = `${user.id}-${h.server.info.appId}`;
-    const c = plainXmppClient({
-      service: h.server.info.xmpp,
-      domain: h.server.info.domain,
-      username: login,
-      password: user.password,
-      timeout: WAIT_MS,
-    });
-    c.on('error', () => undefined);
+    const { xmpp: service, domain, appId } = h.server.info;
+    const c = userPeer({ service, domain, appId, userId: user.id, password: user.password, timeout: WAIT_MS });
     clients.push(c);
     const received: Element[] = [];
     inbox.set(user.id, received);

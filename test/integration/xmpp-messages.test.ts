@@ -12,7 +12,7 @@ import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import { useRestServer } from './restHarness';
 import { WAIT_MS, within } from './xmppHarness';
-import { plainXmppClient } from '../support/plainXmpp';
+import { userPeer } from '../support/plainXmpp';
 
 const NS_PRIVACY = 'jabber:iq:privacy';
 const NS_AMP = 'http://jabber.org/protocol/amp';
@@ -43,17 +43,8 @@ describe('XMPP message features (integration)', function () {
 
   /** Connects (TCP, or WebSocket with `ws`), sends the initial presence unless told not to, and waits until the server has handled it. */
   async function connect(user: DemoUser, options: { resource?: string; ws?: boolean; presence?: boolean } = {}): Promise<Online> {
-    const username = `${user.id}-${h.server.info.appId}`;
     const service = options.ws ? `${h.server.info.rest.replace(/^http/, 'ws').replace(/\/$/, '')}/ws` : h.server.info.xmpp.replace(/^xmpp:\/\/localhost/, 'xmpp://127.0.0.1');
-    const c = plainXmppClient({
-      service,
-      domain: domain(),
-      username,
-      password: user.password,
-      resource: options.resource,
-      timeout: WAIT_MS,
-    });
-    c.on('error', () => undefined);
+    const c = userPeer({ service, domain: domain(), appId: h.server.info.appId, userId: user.id, password: user.password, resource: options.resource, timeout: WAIT_MS });
     clients.push(c);
     const received: Element[] = [];
     c.on('stanza', (stanza: Element) => received.push(stanza));

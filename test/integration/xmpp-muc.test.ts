@@ -10,7 +10,7 @@ import { newObjectId } from '../../src/shared/objectId';
 import { NS, readExtraParams } from '../../src/shared/stanza';
 import { useRestServer } from './restHarness';
 import { WAIT_MS } from './xmppHarness';
-import { plainXmppClient } from '../support/plainXmpp';
+import { userPeer } from '../support/plainXmpp';
 
 // @xmpp/websocket uses the global WebSocket, which Node 20 lacks; `ws` implements the same EventTarget API.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -36,15 +36,14 @@ describe('XMPP MUC: group and public dialogs as rooms (integration)', function (
   const userBare = (userId: number) => `${userId}-${appId()}@${h.server.info.domain}`;
 
   async function connect(user: { id: number; password: string; login: string }, transport: 'tcp' | 'ws'): Promise<Peer> {
-    const login = `${user.id}-${appId()}`;
-    const c = plainXmppClient({
+    const c = userPeer({
       service: transport === 'tcp' ? h.server.info.xmpp : h.server.info.websocket,
       domain: h.server.info.domain,
-      username: login,
+      appId: appId(),
+      userId: user.id,
       password: user.password,
       timeout: WAIT_MS,
     });
-    c.on('error', () => undefined);
     clients.push(c);
     const inbox: Element[] = [];
     c.on('stanza', (stanza: Element) => inbox.push(stanza));

@@ -15,7 +15,7 @@ import type { ChatStore, UserRecord } from '../../src/server/store/chatStore';
 import { openSqliteChatStore } from '../../src/server/store/sqliteChatStore';
 import { startXmppServer, type StanzaDebugEvent, type XmppServer } from '../../src/server/xmpp';
 import { FrameClient, nextFrameMatching, WAIT_MS, within } from './xmppHarness';
-import { plainXmppClient } from '../support/plainXmpp';
+import { userPeer } from '../support/plainXmpp';
 
 const DOMAIN = 'localhost';
 const APP_ID = 1;
@@ -63,16 +63,7 @@ describe('XMPP server (integration)', function () {
   });
 
   function xmppClient(user: UserRecord, password: string, resource?: string): Client {
-    const c = plainXmppClient({
-      service: `xmpp://127.0.0.1:${server.tcpPort}`,
-      domain: DOMAIN,
-      username: login(user),
-      password,
-      resource,
-      timeout: WAIT_MS,
-    });
-    // Failures surface through start() and the waits; an unhandled 'error' event would throw.
-    c.on('error', () => undefined);
+    const c = userPeer({ service: `xmpp://127.0.0.1:${server.tcpPort}`, domain: DOMAIN, appId: APP_ID, userId: user.id, password, resource, timeout: WAIT_MS });
     clients.push(c);
     return c;
   }
